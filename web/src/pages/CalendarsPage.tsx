@@ -42,9 +42,11 @@ export function CalendarsPage() {
           key={`${current.id}:${current.updatedAt}`}
           calendar={current}
           onSaved={(n, what) => {
-            setNotice(t(what === 'import' ? 'cal.imported' : 'cal.saved', { n }));
             forgetSlaPolicies();
-            void list.reload();
+            // The editor remounts with the stored calendar once the list is back: say "saved" only
+            // then, so nothing done in the meantime (a picked .ics file) is lost to the remount.
+            setNotice(null);
+            void list.reload().then(() => setNotice(t(what === 'import' ? 'cal.imported' : 'cal.saved', { n })));
           }}
         />
       ) : (

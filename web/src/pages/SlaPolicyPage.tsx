@@ -42,8 +42,9 @@ export function SlaPolicyPage() {
         calendars={data.data.calendars}
         onEdit={() => setSaved(null)}
         onSaved={(n) => {
-          setSaved(n);
-          void data.reload();
+          // The editor remounts with the stored rows once they are back: say "saved" only then.
+          setSaved(null);
+          void data.reload().then(() => setSaved(n));
         }}
       />
     </div>
