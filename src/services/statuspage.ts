@@ -366,15 +366,19 @@ export async function confirmSubscription(ctx: Ctx, token: string): Promise<Subs
 }
 
 /**
- * Looks at a confirmation link without using it (what a GET of the link does: mail scanners
- * fetch links, so only an explicit POST confirms). Unknown, used or expired links are refused.
+ * Looks at a confirmation or unsubscribe link without using it (what a GET of the link does: mail
+ * scanners fetch links, so only an explicit POST acts). Unknown links are refused, and so are used
+ * or expired confirmation links; an unsubscribe link keeps working (following it again changes
+ * nothing).
  */
-export async function checkConfirmToken(ctx: Ctx, token: string): Promise<repo.SubscriberRow> {
+export async function checkLinkToken(ctx: Ctx, token: string, purpose: 'confirm' | 'unsubscribe'): Promise<repo.SubscriberRow> {
   if (!TOKEN_RE.test(token)) throw AppError.notFound('link');
   const t = await repo.peekSubscriberToken(ctx.db, hashToken(token));
-  if (!t || t.purpose !== 'confirm') throw AppError.notFound('link');
-  if (t.used_at) throw new AppError('conflict', 'this link has already been used', [{ path: 'token', message: 'used' }]);
-  if (t.expires_at && t.expires_at <= ctx.clock.now()) throw new AppError('conflict', 'this link has expired; subscribe again', [{ path: 'token', message: 'expired' }]);
+  if (!t || t.purpose !== purpose) throw AppError.notFound('link');
+  if (purpose === 'confirm') {
+    if (t.used_at) throw new AppError('conflict', 'this link has already been used', [{ path: 'token', message: 'used' }]);
+    if (t.expires_at && t.expires_at <= ctx.clock.now()) throw new AppError('conflict', 'this link has expired; subscribe again', [{ path: 'token', message: 'expired' }]);
+  }
   const sub = await repo.findSubscriber(ctx.db, t.subscriber_id);
   if (!sub) throw AppError.notFound('link');
   return sub;

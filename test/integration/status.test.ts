@@ -120,11 +120,20 @@ describe.each(dialects())('status page on $name', (dialect) => {
     expect(oneClick.body).toEqual({ status: 'unsubscribed', changed: true });
 
     // Unsubscribe (the link from the update e-mail): no more mail.
+    // Opening the link (as a mail scanner does) only shows the button; pressing it unsubscribes.
     const unsub = linkIn(updates[0]?.text ?? '', 'unsubscribe');
-    const gone = await api.call('GET', unsub, { headers: { accept: 'text/html', 'accept-language': 'en' } });
+    const unsubPage = await api.call('GET', unsub, { headers: { accept: 'text/html', 'accept-language': 'en' } });
+    expect(unsubPage.status).toBe(200);
+    expect(String(unsubPage.body)).toContain('<form method="post"');
+    expect(String(unsubPage.body)).toContain('Unsubscribe</button>');
+    expect((await api.get(unsub)).body).toEqual({ status: 'confirmed', changed: false });
+    const gone = await api.call('POST', unsub, { raw: '', headers: { accept: 'text/html', 'accept-language': 'en', 'content-type': 'application/x-www-form-urlencoded' } });
     expect(gone.status).toBe(200);
     expect(String(gone.body)).toContain('You are unsubscribed');
     expect((await api.get(unsub)).body).toEqual({ status: 'unsubscribed', changed: false });
+    const after = await api.call('GET', unsub, { headers: { accept: 'text/html', 'accept-language': 'zh-CN' } });
+    expect(String(after.body)).toContain('已退订');
+    expect(String(after.body)).not.toContain('<form');
     await api.post(`/api/v1/status/incidents/${first.body.id}/updates`, { status: 'resolved', body: { en: 'Fixed.', zh: '已修复。' } }, agent.token);
     await drain();
     expect(mailsTo(email)).toHaveLength(2);

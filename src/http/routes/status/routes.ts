@@ -92,17 +92,31 @@ export const statusRoutes: RouteModule = async (app, ctx) => {
       .send(htmlPage(c.zh, c.zh ? '链接无效' : 'This link does not work', err.message, c.back));
   };
 
-  // Opening a confirmation link only shows a button: mail scanners fetch links, a person presses it.
-  const confirmPage = async (req: LinkRequest, reply: FastifyReply) => {
+  // Opening a link only shows a button: mail scanners fetch links, a person presses it (a mail
+  // client's one-click unsubscribe POSTs directly, RFC 8058).
+  const linkPage = (action: 'confirm' | 'unsubscribe') => async (req: LinkRequest, reply: FastifyReply) => {
     const c = linkContext(req, reply);
     try {
-      const sub = await status.checkConfirmToken(ctx, req.query.token);
+      const sub = await status.checkLinkToken(ctx, req.query.token, action);
       if (!c.wantsHtml) return reply.send({ status: sub.status, changed: false });
-      const action = `/api/v1/public/status/confirm?token=${encodeURIComponent(req.query.token)}`;
-      const form = `<form method="post" action="${escapeHtml(action)}"><button type="submit" style="font-size:1rem;padding:.5rem 1rem">${escapeHtml(c.zh ? '确认订阅' : 'Confirm subscription')}</button></form>`;
-      return reply
-        .type('text/html; charset=utf-8')
-        .send(htmlPage(c.zh, c.zh ? '确认订阅服务状态更新' : 'Confirm your subscription', c.zh ? `服务状态更新将发送到 ${sub.email}。` : `Status updates will be sent to ${sub.email}.`, c.back, form));
+      const { zh } = c;
+      const target = `/api/v1/public/status/${action}?token=${encodeURIComponent(req.query.token)}`;
+      const label = action === 'confirm' ? (zh ? '确认订阅' : 'Confirm subscription') : zh ? '退订' : 'Unsubscribe';
+      const form = `<form method="post" action="${escapeHtml(target)}"><button type="submit" style="font-size:1rem;padding:.5rem 1rem">${escapeHtml(label)}</button></form>`;
+      const [heading, detail] =
+        action === 'confirm'
+          ? zh
+            ? ['确认订阅服务状态更新', `服务状态更新将发送到 ${sub.email}。`]
+            : ['Confirm your subscription', `Status updates will be sent to ${sub.email}.`]
+          : sub.status === 'unsubscribed'
+            ? zh
+              ? ['已退订', `${sub.email} 不会再收到服务状态邮件。`]
+              : ['You are unsubscribed', `${sub.email} will not receive status e-mails any more.`]
+            : zh
+              ? ['退订服务状态邮件', `${sub.email} 将不再收到服务状态邮件。`]
+              : ['Unsubscribe from status e-mails', `${sub.email} will stop receiving status e-mails.`];
+      const done = action === 'unsubscribe' && sub.status === 'unsubscribed';
+      return reply.type('text/html; charset=utf-8').send(htmlPage(zh, heading, detail, c.back, done ? undefined : form));
     } catch (err) {
       return linkError(err, c, reply);
     }
@@ -134,11 +148,10 @@ export const statusRoutes: RouteModule = async (app, ctx) => {
     const scope = plugin.withTypeProvider<ZodTypeProvider>();
     // The confirmation page's button is a plain HTML form: accept its (empty) form body.
     scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 1024 }, (_req, _body, done) => done(null, {}));
-    scope.get('/api/v1/public/status/confirm', { schema: linkSchema('Checks a confirmation link (HTML: a page with the confirm button); does not confirm.') }, confirmPage);
+    scope.get('/api/v1/public/status/confirm', { schema: linkSchema('Checks a confirmation link (HTML: a page with the confirm button); does not confirm.') }, linkPage('confirm'));
     scope.post('/api/v1/public/status/confirm', { schema: linkSchema('Confirms the subscription (one-time link from the confirmation e-mail).') }, linkAction('confirm'));
-    // Unsubscribing works from the link itself (and by POST, for List-Unsubscribe one-click).
-    scope.get('/api/v1/public/status/unsubscribe', { schema: linkSchema('Unsubscribes (link in every status e-mail).') }, linkAction('unsubscribe'));
-    scope.post('/api/v1/public/status/unsubscribe', { schema: linkSchema('Unsubscribes (List-Unsubscribe one-click).') }, linkAction('unsubscribe'));
+    scope.get('/api/v1/public/status/unsubscribe', { schema: linkSchema('Checks an unsubscribe link (HTML: a page with the unsubscribe button); does not unsubscribe.') }, linkPage('unsubscribe'));
+    scope.post('/api/v1/public/status/unsubscribe', { schema: linkSchema('Unsubscribes (the page\'s button, or a mail client\'s List-Unsubscribe one-click).') }, linkAction('unsubscribe'));
   });
 
   // --- staff: components -------------------------------------------------------------------------
