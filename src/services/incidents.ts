@@ -4,8 +4,8 @@
  * monitoring ticket for the first affected organization (linked through `incident_ids`), a page
  * for the on-call engineer (`openPage`), the outbox message `incident.opened` and one
  * `incident.customer_notice` per affected organization (orgs whose app ids carry the traffic).
- * Staff acknowledge and resolve incidents through the API; customers see the incidents that
- * affect their organization.
+ * Staff acknowledge and resolve incidents through the API, and the incident's page follows (as it
+ * does when the metrics recover); customers see the incidents that affect their organization.
  */
 import { AppError } from '../domain/errors.ts';
 import { pickRoundRobin, routeToGroup } from '../domain/tickets.ts';
@@ -20,7 +20,7 @@ import type { IncidentRow } from '../store/schema.ts';
 import type { Actor, Ctx } from './context.ts';
 import { newId } from './crypto.ts';
 import { enqueue } from './outbox.ts';
-import { openPage } from './paging.ts';
+import { followSource, openPage } from './paging.ts';
 import { isStaff, requireStaff } from './policy.ts';
 import { cachedSlaSettings, refreshTicketSla } from './sla.ts';
 
@@ -227,11 +227,13 @@ export async function applyIncidentUpdate(ctx: Ctx, u: IncidentUpdate): Promise<
       }
       case 'merged':
         await repo.updateIncident(tx, inc.id, { merged_into: u.mergedInto ?? null, status: 'resolved', resolved_at: row.resolved_at ?? new Date(u.at), updated_at: now });
+        await followSource(ctx, tx, 'incident', inc.id, 'resolve', null);
         return;
       case 'resolved': {
         await repo.updateIncident(tx, inc.id, { ...fields, status: 'resolved', resolved_at: row.resolved_at ?? new Date(inc.resolvedAt ?? u.at) });
         if (row.status !== 'resolved') {
           await enqueue(tx, now, { topic: 'incident.resolved', key: `incident.resolved:${inc.id}`, payload: { incidentId: inc.id, ticketId: row.ticket_id, resolvedAt: new Date(inc.resolvedAt ?? u.at).toISOString() } });
+          await followSource(ctx, tx, 'incident', inc.id, 'resolve', null);
         }
         if (row.ticket_id) {
           await tickets.insertEvent(tx, { ticketId: row.ticket_id, at: now, type: 'internal_note', actorId: null, public: false, body: `质量事件已恢复 / quality incident recovered (${new Date(inc.resolvedAt ?? u.at).toISOString()})`, data: { incidentId: inc.id } });
@@ -329,7 +331,7 @@ export async function acknowledgeIncident(ctx: Ctx, actor: Actor, id: string): P
     const now = ctx.clock.now();
     const updated = await repo.updateIncident(tx, id, { status: 'acknowledged', acknowledged_at: now, acknowledged_by: actor.userId, updated_at: now });
     await recordAudit(tx, { at: now, actorId: actor.userId, orgId: null, entity: 'incident', entityId: id, action: 'acknowledge', changes: { from: row.status, to: 'acknowledged' } });
-    await enqueue(tx, now, { topic: 'incident.acknowledged', key: `incident.acknowledged:${id}`, payload: { incidentId: id, by: actor.userId } });
+    await followSource(ctx, tx, 'incident', id, 'ack', actor.userId);
     return updated;
   });
 }
@@ -345,6 +347,7 @@ export async function resolveIncident(ctx: Ctx, actor: Actor, id: string): Promi
     const updated = await repo.updateIncident(tx, id, { status: 'resolved', resolved_at: now, resolved_by: actor.userId, acknowledged_at: row.acknowledged_at ?? now, acknowledged_by: row.acknowledged_by ?? actor.userId, updated_at: now });
     await recordAudit(tx, { at: now, actorId: actor.userId, orgId: null, entity: 'incident', entityId: id, action: 'resolve', changes: { from: row.status, to: 'resolved' } });
     await enqueue(tx, now, { topic: 'incident.resolved', key: `incident.resolved:${id}`, payload: { incidentId: id, ticketId: row.ticket_id, by: actor.userId, resolvedAt: now.toISOString() } });
+    await followSource(ctx, tx, 'incident', id, 'resolve', actor.userId);
     return updated;
   });
 }

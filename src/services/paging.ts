@@ -195,7 +195,7 @@ export const pageStepTimer: TimerHandler = async (tx, job, ctx) => {
 
 type PageAction = 'ack' | 'resolve';
 
-async function changePage(ctx: Ctx, tx: Database, pageId: string, action: PageAction, userId: string, via: 'api' | 'link'): Promise<{ page: repo.PageRow; changed: boolean }> {
+async function changePage(ctx: Ctx, tx: Database, pageId: string, action: PageAction, userId: string | null, via: 'api' | 'link' | 'source'): Promise<{ page: repo.PageRow; changed: boolean }> {
   const page = await repo.lockPage(tx, pageId);
   if (!page) throw AppError.notFound('page');
   const now = ctx.clock.now();
@@ -213,6 +213,16 @@ async function changePage(ctx: Ctx, tx: Database, pageId: string, action: PageAc
   await cancel(tx, timerKey(pageId));
   await recordAudit(tx, { at: now, actorId: userId, orgId: null, entity: 'page', entityId: pageId, action: action === 'ack' ? 'acknowledge' : 'resolve', changes: { via, from: page.status, to: next.status } });
   return { page: next, changed: true };
+}
+
+/**
+ * Keeps a page in step with what it was opened for: acknowledging or resolving the source (a
+ * quality incident, by a person or by recovery) does the same to its open page, in the caller's
+ * transaction, so nobody is paged on for something already handled. `userId` null: the system.
+ */
+export async function followSource(ctx: Ctx, tx: Database, source: PageSource, sourceId: string, action: PageAction, userId: string | null): Promise<void> {
+  const open = await repo.findOpenPageBySource(tx, source, sourceId);
+  if (open) await changePage(ctx, tx, open.id, action, userId, 'source');
 }
 
 export async function acknowledgePage(ctx: Ctx, actor: Actor, id: string): Promise<repo.PageRow> {

@@ -120,6 +120,8 @@ describe.each(dialects())('quality incidents on $name', (dialect) => {
     expect(pages).toHaveLength(1);
     const resolved = await db.selectFrom('outbox').selectAll().where('topic', '=', 'incident.resolved').execute();
     expect(resolved).toHaveLength(1);
+    // The metrics recovered: the page stopped with the incident (nobody is paged on for it).
+    expect(pages[0]).toMatchObject({ status: 'resolved', resolved_by: null, next_step_at: null });
   });
 
   it('shows a customer only the incidents of its organization', async () => {
@@ -149,15 +151,21 @@ describe.each(dialects())('quality incidents on $name', (dialect) => {
 
   it('lets staff acknowledge and resolve an incident', async () => {
     // A fresh open incident: reopen the stored one for the purpose of the test.
-    await t.server.ctx.db.updateTable('incidents').set({ status: 'open', resolved_at: null }).where('id', '=', incidentId).execute();
+    const db = t.server.ctx.db;
+    await db.updateTable('incidents').set({ status: 'open', resolved_at: null }).where('id', '=', incidentId).execute();
+    await db.updateTable('pages').set({ status: 'triggered', resolved_at: null }).where('source', '=', 'incident').where('source_id', '=', incidentId).execute();
+    const page = () => db.selectFrom('pages').selectAll().where('source', '=', 'incident').where('source_id', '=', incidentId).executeTakeFirstOrThrow();
     const ack = await t.api.call('POST', `/api/v1/incidents/${incidentId}/ack`, { token: agent.token });
     expect(ack.status).toBe(200);
     expect(ack.body.status).toBe('acknowledged');
     expect(ack.body.acknowledgedAt).not.toBeNull();
+    // The incident's page follows: the on-call is not paged on for an incident someone took.
+    expect(await page()).toMatchObject({ status: 'acknowledged', acknowledged_by: agent.id });
     const res = await t.api.call('POST', `/api/v1/incidents/${incidentId}/resolve`, { token: ADMIN_TOKEN });
     expect(res.status).toBe(200);
     expect(res.body.status).toBe('resolved');
     expect(res.body.resolvedAt).not.toBeNull();
+    expect((await page()).status).toBe('resolved');
     const again = await t.api.call('POST', `/api/v1/incidents/${incidentId}/ack`, { token: agent.token });
     expect(again.body.status).toBe('resolved');
   });
