@@ -15,6 +15,11 @@ export interface Config {
   publicUrl: string;
   /** Secure cookies (behind HTTPS). */
   secureCookies: boolean;
+  /**
+   * Which reverse proxies' X-Forwarded-For to believe, so per-client rate limits and audit see the
+   * client's address: false (none), a hop count, or proxy addresses / CIDR ranges.
+   */
+  trustProxy: false | number | string[];
   logLevel: string;
 }
 
@@ -23,6 +28,17 @@ function int(v: string | undefined, dflt: number): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n <= 0) throw new Error(`expected a positive integer, got "${v}"`);
   return n;
+}
+
+/** SIGNALDESK_TRUST_PROXY: empty (trust no proxy), a hop count, or comma-separated addresses / CIDRs. */
+function trustProxy(v: string | undefined): false | number | string[] {
+  const t = v?.trim() ?? '';
+  if (t === '' || t === '0') return false;
+  if (/^\d+$/.test(t)) return int(t, 0);
+  const list = t.split(',').map((x) => x.trim()).filter(Boolean);
+  const bad = list.find((x) => !/^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(x));
+  if (bad !== undefined) throw new Error(`SIGNALDESK_TRUST_PROXY: expected a hop count or proxy addresses / CIDR ranges, got "${bad}"`);
+  return list;
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
@@ -39,6 +55,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, overrides: P
     attachmentMaxBytes: int(env.SIGNALDESK_ATTACHMENT_LIMIT, 20 * 1024 * 1024),
     publicUrl: env.SIGNALDESK_PUBLIC_URL ?? `http://localhost:${port}`,
     secureCookies: env.SIGNALDESK_SECURE_COOKIES === '1',
+    trustProxy: trustProxy(env.SIGNALDESK_TRUST_PROXY),
     logLevel: env.LOG_LEVEL ?? 'info',
     ...overrides,
   };

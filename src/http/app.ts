@@ -24,7 +24,7 @@ export async function buildApp(ctx: Ctx, opts: AppOptions = {}): Promise<Api> {
   const app = Fastify({
     logger: opts.logger ?? false,
     bodyLimit: ctx.config.bodyLimit,
-    trustProxy: false,
+    trustProxy: ctx.config.trustProxy,
     ajv: undefined,
   }).withTypeProvider<ZodTypeProvider>();
 
