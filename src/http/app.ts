@@ -20,11 +20,17 @@ export interface AppOptions {
   webDir?: string;
 }
 
+const trustHops =
+  (n: number) =>
+  (_address: string, hop: number): boolean =>
+    hop < n;
+
 export async function buildApp(ctx: Ctx, opts: AppOptions = {}): Promise<Api> {
   const app = Fastify({
     logger: opts.logger ?? false,
     bodyLimit: ctx.config.bodyLimit,
-    trustProxy: ctx.config.trustProxy,
+    // A hop count as proxy-addr's function form (trust the nearest n hops).
+    trustProxy: typeof ctx.config.trustProxy === 'number' ? trustHops(ctx.config.trustProxy) : ctx.config.trustProxy,
     ajv: undefined,
   }).withTypeProvider<ZodTypeProvider>();
 

@@ -16,13 +16,16 @@ async function burst(t: TestServer, forwardedFor: string, n: number): Promise<nu
 describe('client addresses behind a reverse proxy', () => {
   let direct: TestServer;
   let proxied: TestServer;
+  let oneHop: TestServer;
   beforeAll(async () => {
     direct = await startTestServer(pglite);
     proxied = await startTestServer(pglite, { config: { trustProxy: ['127.0.0.1'] } });
+    oneHop = await startTestServer(pglite, { config: { trustProxy: 1 } });
   }, 60_000);
   afterAll(async () => {
     await direct?.stop();
     await proxied?.stop();
+    await oneHop?.stop();
   });
 
   it('ignores X-Forwarded-For from an untrusted peer: a client cannot dodge a rate limit by forging it', async () => {
@@ -37,6 +40,14 @@ describe('client addresses behind a reverse proxy', () => {
     expect(first[LIMIT]).toBe(429);
     // Another client behind the same proxy is not limited by the first one's requests.
     expect(await burst(proxied, '198.51.100.7', 1)).toEqual([200]);
+  });
+
+  it('with a hop count, believes only the address the trusted proxy added (not one the client forged before it)', async () => {
+    // The client forged the first entry; the proxy appended the address it saw.
+    const statuses = [...(await burst(oneHop, '192.0.2.1, 203.0.113.9', LIMIT)), ...(await burst(oneHop, '192.0.2.2, 203.0.113.9', 1))];
+    expect(statuses.slice(0, LIMIT).every((s) => s === 200)).toBe(true);
+    expect(statuses[LIMIT]).toBe(429);
+    expect(await burst(oneHop, '192.0.2.1, 198.51.100.8', 1)).toEqual([200]);
   });
 
   it('reads SIGNALDESK_TRUST_PROXY as a hop count or addresses, and refuses anything else', () => {
