@@ -225,6 +225,11 @@ export async function followSource(ctx: Ctx, tx: Database, source: PageSource, s
   if (open) await changePage(ctx, tx, open.id, action, userId, 'source');
 }
 
+/** A ticket solved or closed: its P0 and SLA-breach pages are resolved with it (caller's transaction). */
+export async function resolveTicketPages(ctx: Ctx, tx: Database, ticketId: string, userId: string): Promise<void> {
+  for (const p of await repo.openTicketPages(tx, ticketId)) await changePage(ctx, tx, p.id, 'resolve', userId, 'source');
+}
+
 export async function acknowledgePage(ctx: Ctx, actor: Actor, id: string): Promise<repo.PageRow> {
   requireStaff(actor);
   return ctx.db.transaction().execute(async (tx) => {

@@ -18,7 +18,7 @@ import type { RtcFacts, Ticket, TicketUpdate } from '../store/schema.ts';
 import type { Actor, Ctx } from './context.ts';
 import { newId } from './crypto.ts';
 import { enqueue } from './outbox.ts';
-import { openPage } from './paging.ts';
+import { openPage, resolveTicketPages } from './paging.ts';
 import { isStaff, requireStaff } from './policy.ts';
 import { cachedSlaSettings, refreshTicketSla, storeTicketSla, type TicketSlaResult } from './sla.ts';
 
@@ -144,6 +144,7 @@ export async function updateTicket(ctx: Ctx, actor: Actor, id: string, patch: Ti
       if (patch.status === 'closed') set.closed_at = now;
       changes.status = { from: t.status, to: patch.status };
       await repo.insertEvent(tx, { ticketId: id, at: now, type: 'status', actorId: actor.userId, public: true, data: { from: t.status, status: patch.status } });
+      if (patch.status === 'solved' || patch.status === 'closed') await resolveTicketPages(ctx, tx, id, actor.userId);
     }
     if (patch.priority !== undefined && patch.priority !== t.priority) {
       set.priority = patch.priority;

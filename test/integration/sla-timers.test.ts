@@ -75,6 +75,11 @@ describe.each(dialects())('durable SLA timers on $name', (dialect) => {
     const types = await events(t, ticket.id, staff);
     expect(types.filter((x) => x === 'sla_breach')).toHaveLength(1);
     expect(types.filter((x) => x === 'sla_warning')).toHaveLength(1);
+
+    // Solving the ticket resolves the breach's page.
+    expect((await t.api.call('PATCH', `/api/v1/tickets/${ticket.id}`, { token: staff, body: { status: 'solved' } })).status).toBe(200);
+    const page = await t.server.ctx.db.selectFrom('pages').select(['status']).where('source', '=', 'sla').where('source_id', '=', `${ticket.id}:firstResponse:0`).executeTakeFirstOrThrow();
+    expect(page.status).toBe('resolved');
   });
 
   it('fires a timer that fell due while the server was down, once, after a restart', async () => {
@@ -129,7 +134,11 @@ describe.each(dialects())('durable SLA timers on $name', (dialect) => {
     expect(ticket.assigneeId).toBe(l2.id);
     const seen = await t.api.get(`/api/v1/tickets/${ticket.id}/events`, customer.token);
     expect(seen.body.items.find((e: any) => e.type === 'escalated').data).toMatchObject({ to: 'L2', kind: 'auto' });
-    const pages = await t.server.ctx.db.selectFrom('pages').select(['source', 'severity']).where('source_id', '=', ticket.id).execute();
-    expect(pages).toEqual([{ source: 'ticket', severity: 'P0' }]);
+    const pages = await t.server.ctx.db.selectFrom('pages').select(['source', 'severity', 'status']).where('source_id', '=', ticket.id).execute();
+    expect(pages).toEqual([{ source: 'ticket', severity: 'P0', status: 'triggered' }]);
+    // Solving the ticket resolves its page: the on-call is not paged on for a solved P0.
+    expect((await t.api.call('PATCH', `/api/v1/tickets/${ticket.id}`, { token: l2.token, body: { status: 'solved' } })).status).toBe(200);
+    const after = await t.server.ctx.db.selectFrom('pages').select(['status', 'resolved_by', 'next_step_at']).where('source_id', '=', ticket.id).executeTakeFirstOrThrow();
+    expect(after).toEqual({ status: 'resolved', resolved_by: l2.id, next_step_at: null });
   });
 });

@@ -122,6 +122,15 @@ export const insertPage = (db: Database, row: Insertable<PagesTable>) =>
 export const findOpenPageBySource = (db: Database, source: PageSource, sourceId: string) =>
   db.selectFrom('pages').selectAll().where('source', '=', source).where('source_id', '=', sourceId).where('status', '<>', 'resolved').executeTakeFirst();
 
+/** A ticket's open pages: its P0 page and the pages of its SLA breaches (`<ticket id>:<clock>:<n>`). */
+export const openTicketPages = (db: Database, ticketId: string) =>
+  db
+    .selectFrom('pages')
+    .select('id')
+    .where('status', '<>', 'resolved')
+    .where((eb) => eb.or([eb.and([eb('source', '=', 'ticket'), eb('source_id', '=', ticketId)]), eb.and([eb('source', '=', 'sla'), eb('source_id', 'like', `${ticketId}:%`)])]))
+    .execute();
+
 export const findPage = (db: Database, id: string) => db.selectFrom('pages').selectAll().where('id', '=', id).executeTakeFirst();
 
 export const lockPage = (db: Database, id: string) => db.selectFrom('pages').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
