@@ -1,5 +1,6 @@
 import { useMemo, useState } from 'react';
 import { api } from '../api.ts';
+import { ChipGroup } from '../components/ChipGroup.tsx';
 import { ErrorNotice } from '../components/ErrorNotice.tsx';
 import { Loading } from '../components/Loading.tsx';
 import { PageRow } from '../components/oncall/PageRow.tsx';
@@ -32,13 +33,7 @@ export function PagesPage() {
     <div className="page">
       <div className="page-head">
         <h1>{t('pages.title')}</h1>
-        <div className="quick-filters" role="group" aria-label={t('queue.status')}>
-          {VIEWS.map((v) => (
-            <button key={v.key} type="button" className={`chip${view === v.key ? ' active' : ''}`} aria-pressed={view === v.key} onClick={() => setView(v.key)}>
-              {t(v.label)}
-            </button>
-          ))}
-        </div>
+        <ChipGroup label={t('queue.status')} options={VIEWS.map((v) => ({ key: v.key, label: t(v.label) }))} value={view} onChange={setView} />
         <span className="filters-spacer" />
         <button type="button" className="btn btn-ghost" onClick={() => void list.reload()}>
           {t('common.refresh')}

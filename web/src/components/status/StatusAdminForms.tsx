@@ -44,6 +44,41 @@ function BilingualField({ label, value, onChange, error, path, multiline }: { la
 
 const empty = (): Bilingual => ({ en: '', zh: '' });
 
+/** The components an incident or maintenance window affects (checkboxes). */
+function ComponentChecks({ components, ids, onChange }: { components: StatusComponent[]; ids: string[]; onChange(ids: string[]): void }) {
+  const { t } = useI18n();
+  const pick = usePick();
+  if (components.length === 0) return null;
+  return (
+    <fieldset className="sa-checks">
+      <legend>{t('statusAdmin.affected')}</legend>
+      {components.map((c) => (
+        <label key={c.id} className="check">
+          <input type="checkbox" checked={ids.includes(c.id)} onChange={(e) => onChange(e.target.checked ? [...ids, c.id] : ids.filter((x) => x !== c.id))} />
+          {pick(c.name)}
+        </label>
+      ))}
+    </fieldset>
+  );
+}
+
+function IncidentStatusField({ value, onChange }: { value: IncidentStatus; onChange(v: IncidentStatus): void }) {
+  const { t } = useI18n();
+  return (
+    <Field label={t('statusAdmin.status')}>
+      {(p) => (
+        <select {...p} value={value} onChange={(e) => onChange(e.target.value as IncidentStatus)}>
+          {INCIDENT_STATUSES.map((x) => (
+            <option key={x} value={x}>
+              {t(incidentStatusKey(x))}
+            </option>
+          ))}
+        </select>
+      )}
+    </Field>
+  );
+}
+
 export function ComponentAdmin({ components, admin, onChange }: { components: StatusComponent[]; admin: boolean; onChange(): void }) {
   const { t } = useI18n();
   const pick = usePick();
@@ -112,7 +147,6 @@ export function ComponentAdmin({ components, admin, onChange }: { components: St
 
 export function NewIncidentForm({ components, onCreated }: { components: StatusComponent[]; onCreated(): void }) {
   const { t } = useI18n();
-  const pick = usePick();
   const [title, setTitle] = useState(empty());
   const [body, setBody] = useState(empty());
   const [impact, setImpact] = useState<Impact>('minor');
@@ -131,17 +165,7 @@ export function NewIncidentForm({ components, onCreated }: { components: StatusC
       </h2>
       <BilingualField label={t('statusAdmin.incidentTitle')} value={title} onChange={setTitle} error={s.error} path="body.title" />
       <div className="grid-2">
-        <Field label={t('statusAdmin.status')}>
-          {(p) => (
-            <select {...p} value={status} onChange={(e) => setStatus(e.target.value as IncidentStatus)}>
-              {INCIDENT_STATUSES.map((x) => (
-                <option key={x} value={x}>
-                  {t(incidentStatusKey(x))}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <IncidentStatusField value={status} onChange={setStatus} />
         <Field label={t('statusAdmin.impact')}>
           {(p) => (
             <select {...p} value={impact} onChange={(e) => setImpact(e.target.value as Impact)}>
@@ -154,17 +178,7 @@ export function NewIncidentForm({ components, onCreated }: { components: StatusC
           )}
         </Field>
       </div>
-      {components.length > 0 && (
-        <fieldset className="sa-checks">
-          <legend>{t('statusAdmin.affected')}</legend>
-          {components.map((c) => (
-            <label key={c.id} className="check">
-              <input type="checkbox" checked={ids.includes(c.id)} onChange={(e) => setIds(e.target.checked ? [...ids, c.id] : ids.filter((x) => x !== c.id))} />
-              {pick(c.name)}
-            </label>
-          ))}
-        </fieldset>
-      )}
+      <ComponentChecks components={components} ids={ids} onChange={setIds} />
       <BilingualField label={t('statusAdmin.message')} value={body} onChange={setBody} error={s.error} path="body.body" multiline />
       <ErrorNotice error={s.error} inline={['body.title', 'body.body']} />
       <div className="form-actions">
@@ -186,17 +200,7 @@ export function UpdateForm({ incident, onPosted }: { incident: StatusIncident; o
   });
   return (
     <form className="stack sa-update" onSubmit={(e) => void s.submit(e)} noValidate>
-      <Field label={t('statusAdmin.status')}>
-        {(p) => (
-          <select {...p} value={status} onChange={(e) => setStatus(e.target.value as IncidentStatus)}>
-            {INCIDENT_STATUSES.map((x) => (
-              <option key={x} value={x}>
-                {t(incidentStatusKey(x))}
-              </option>
-            ))}
-          </select>
-        )}
-      </Field>
+      <IncidentStatusField value={status} onChange={setStatus} />
       <BilingualField label={t('statusAdmin.message')} value={body} onChange={setBody} error={s.error} path="body.body" multiline />
       <ErrorNotice error={s.error} inline={['body.body']} />
       <div className="form-actions">
@@ -216,7 +220,6 @@ const localToIso = (v: string): string => {
 
 export function NewMaintenanceForm({ components, onCreated }: { components: StatusComponent[]; onCreated(): void }) {
   const { t } = useI18n();
-  const pick = usePick();
   const [title, setTitle] = useState(empty());
   const [body, setBody] = useState(empty());
   const [startsAt, setStartsAt] = useState('');
@@ -242,17 +245,7 @@ export function NewMaintenanceForm({ components, onCreated }: { components: Stat
           {(p) => <input {...p} type="datetime-local" value={endsAt} onChange={(e) => setEndsAt(e.target.value)} />}
         </Field>
       </div>
-      {components.length > 0 && (
-        <fieldset className="sa-checks">
-          <legend>{t('statusAdmin.affected')}</legend>
-          {components.map((c) => (
-            <label key={c.id} className="check">
-              <input type="checkbox" checked={ids.includes(c.id)} onChange={(e) => setIds(e.target.checked ? [...ids, c.id] : ids.filter((x) => x !== c.id))} />
-              {pick(c.name)}
-            </label>
-          ))}
-        </fieldset>
-      )}
+      <ComponentChecks components={components} ids={ids} onChange={setIds} />
       <BilingualField label={t('statusAdmin.message')} value={body} onChange={setBody} error={s.error} path="body.body" multiline />
       <ErrorNotice error={s.error} inline={['body.title', 'body.body', 'body.startsAt', 'body.endsAt']} />
       <div className="form-actions">

@@ -1,15 +1,16 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { ChipGroup } from '../../components/ChipGroup.tsx';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { Loading } from '../../components/Loading.tsx';
 import { useAreaName } from '../../components/kb/ArticleMeta.tsx';
 import { KbTabs } from '../../components/kb/KbTabs.tsx';
-import { SearchResults } from '../../components/kb/SearchResults.tsx';
+import { KbSearchBar, KbSearchSection } from '../../components/kb/SearchBar.tsx';
 import { kbApi } from '../../components/kb/kbApi.ts';
 import { useLoad } from '../../hooks.ts';
 import { useI18n } from '../../i18n/index.tsx';
 import { Link, navigate, useLocation } from '../../router.tsx';
 
-type StatusFilter = '' | 'internal' | 'promoted';
+const STATUS = ['', 'internal', 'promoted'] as const;
+type StatusFilter = (typeof STATUS)[number];
 
 /** The case library: solved tickets summarized as problem / cause / solution; internal until promoted. */
 export function CaseLibraryPage() {
@@ -19,8 +20,6 @@ export function CaseLibraryPage() {
   const q = search.get('q') ?? '';
   const s = search.get('status');
   const status: StatusFilter = s === 'internal' || s === 'promoted' ? s : '';
-  const [draft, setDraft] = useState(q);
-  useEffect(() => setDraft(q), [q]);
   const go = (next: { q?: string; status?: StatusFilter }) => {
     const p = new URLSearchParams();
     const v = { q, status, ...next };
@@ -32,11 +31,6 @@ export function CaseLibraryPage() {
   const results = useLoad(async () => (q ? (await kbApi.search({ q, kind: 'case', limit: 20 })).items : null), [q]);
   const list = useLoad(async () => (q ? null : (await kbApi.cases({ limit: 200, ...(status ? { status } : {}) })).items), [q, status]);
 
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    go({ q: draft.trim() });
-  };
-
   return (
     <div className="page kb-cases">
       <div className="page-head">
@@ -44,36 +38,12 @@ export function CaseLibraryPage() {
       </div>
       <KbTabs active="cases" />
       <p className="muted">{t('kb.cases.intro')}</p>
-      <form className="kb-search-bar" role="search" onSubmit={submit}>
-        <label className="visually-hidden" htmlFor="kb-cases-q">
-          {t('kb.cases.search')}
-        </label>
-        <input id="kb-cases-q" type="search" value={draft} maxLength={500} placeholder={t('kb.cases.search')} onChange={(e) => setDraft(e.target.value)} />
-        <button type="submit" className="btn btn-primary">
-          {t('kb.search.submit')}
-        </button>
-      </form>
+      <KbSearchBar id="kb-cases" q={q} label={t('kb.cases.search')} placeholder={t('kb.cases.search')} onSearch={(v) => go({ q: v })} />
       {q ? (
-        <section className="stack" aria-live="polite">
-          <div className="row-gap">
-            <h2>{t('kb.search.resultsFor', { q })}</h2>
-            <span className="filters-spacer" />
-            <button type="button" className="btn btn-ghost" onClick={() => go({ q: '' })}>
-              {t('kb.search.clear')}
-            </button>
-          </div>
-          <ErrorNotice error={results.error} />
-          {results.loading && !results.data ? <Loading /> : results.data && results.data.length > 0 ? <SearchResults items={results.data} href={(i) => `/console/kb/cases/${encodeURIComponent(i.id)}`} /> : <div className="empty">{t('kb.search.none')}</div>}
-        </section>
+        <KbSearchSection q={q} results={results} href={(i) => `/console/kb/cases/${encodeURIComponent(i.id)}`} onClear={() => go({ q: '' })} />
       ) : (
         <>
-          <div className="quick-filters" role="group" aria-label={t('kb.field.status')}>
-            {(['', 'internal', 'promoted'] as const).map((v) => (
-              <button key={v || 'all'} type="button" className={`chip${status === v ? ' active' : ''}`} aria-pressed={status === v} onClick={() => go({ status: v })}>
-                {v ? t(`kb.caseStatus.${v}`) : t('kb.cases.all')}
-              </button>
-            ))}
-          </div>
+          <ChipGroup label={t('kb.field.status')} options={STATUS.map((k) => ({ key: k, label: k ? t(`kb.caseStatus.${k}`) : t('kb.cases.all') }))} value={status} onChange={(k) => go({ status: k })} />
           <ErrorNotice error={list.error} />
           {list.loading && !list.data ? (
             <Loading />

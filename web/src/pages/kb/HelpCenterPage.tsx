@@ -1,15 +1,12 @@
-import { useEffect, useState, type FormEvent } from 'react';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { Loading } from '../../components/Loading.tsx';
 import { ArticleMeta, useAreaName } from '../../components/kb/ArticleMeta.tsx';
-import { SearchResults } from '../../components/kb/SearchResults.tsx';
-import { kbApi, kbLangOf, type KbLang } from '../../components/kb/kbApi.ts';
+import { isLangChoice, KbSearchBar, KbSearchSection, type LangChoice } from '../../components/kb/SearchBar.tsx';
+import { kbApi, kbLangOf } from '../../components/kb/kbApi.ts';
 import { useLoad } from '../../hooks.ts';
 import { useI18n } from '../../i18n/index.tsx';
 import { Link, navigate, useLocation } from '../../router.tsx';
 
-type LangChoice = KbLang | 'all';
-const isLangChoice = (v: string | null): v is LangChoice => v === 'zh' || v === 'en' || v === 'all';
 
 /**
  * The help center in the customer portal: search (results with the matched words marked) and
@@ -24,8 +21,6 @@ export function HelpCenterPage({ base = '/portal/help' }: { base?: string }) {
   const tag = search.get('tag') ?? '';
   const langParam = search.get('lang');
   const lang: LangChoice = isLangChoice(langParam) ? langParam : kbLangOf(locale);
-  const [draft, setDraft] = useState(q);
-  useEffect(() => setDraft(q), [q]);
   const areaName = useAreaName();
 
   const go = (next: { q?: string; area?: string; tag?: string; lang?: LangChoice }) => {
@@ -41,52 +36,15 @@ export function HelpCenterPage({ base = '/portal/help' }: { base?: string }) {
   const facets = useLoad(() => kbApi.facets(apiLang ? { lang: apiLang } : {}), [apiLang]);
   const list = useLoad(async () => (q ? null : (await kbApi.articles({ limit: 100, ...(apiLang ? { lang: apiLang } : {}), ...(area ? { productArea: area } : {}), ...(tag ? { tag } : {}) })).items), [q, apiLang, area, tag]);
 
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    go({ q: draft.trim(), area: '', tag: '' });
-  };
-
   return (
     <div className="page kb-help">
       <div className="page-head">
         <h1>{t('kb.help.title')}</h1>
       </div>
-      <form className="kb-search-bar" role="search" onSubmit={submit}>
-        <label className="visually-hidden" htmlFor="kb-help-q">
-          {t('kb.search.label')}
-        </label>
-        <input id="kb-help-q" type="search" value={draft} maxLength={500} placeholder={t('kb.search.placeholder')} onChange={(e) => setDraft(e.target.value)} />
-        <label className="visually-hidden" htmlFor="kb-help-lang">
-          {t('kb.search.lang')}
-        </label>
-        <select id="kb-help-lang" className="input-narrow" value={lang} onChange={(e) => isLangChoice(e.target.value) && go({ lang: e.target.value })}>
-          <option value="zh">{t('kb.lang.zh')}</option>
-          <option value="en">{t('kb.lang.en')}</option>
-          <option value="all">{t('kb.lang.all')}</option>
-        </select>
-        <button type="submit" className="btn btn-primary">
-          {t('kb.search.submit')}
-        </button>
-      </form>
+      <KbSearchBar id="kb-help" q={q} label={t('kb.search.label')} placeholder={t('kb.search.placeholder')} onSearch={(v) => go({ q: v, area: '', tag: '' })} lang={{ value: lang, onChange: (l) => go({ lang: l }) }} />
 
       {q ? (
-        <section className="stack" aria-live="polite">
-          <div className="row-gap">
-            <h2>{t('kb.search.resultsFor', { q })}</h2>
-            <span className="filters-spacer" />
-            <button type="button" className="btn btn-ghost" onClick={() => go({ q: '' })}>
-              {t('kb.search.clear')}
-            </button>
-          </div>
-          <ErrorNotice error={results.error} />
-          {results.loading && !results.data ? (
-            <Loading />
-          ) : results.data && results.data.length > 0 ? (
-            <SearchResults items={results.data} href={(i) => `${base}/${encodeURIComponent(i.id)}`} />
-          ) : (
-            <div className="empty">{t('kb.search.none')}</div>
-          )}
-        </section>
+        <KbSearchSection q={q} results={results} href={(i) => `${base}/${encodeURIComponent(i.id)}`} onClear={() => go({ q: '' })} />
       ) : (
         <div className="kb-browse">
           <aside className="kb-facets" aria-label={t('kb.help.browse')}>

@@ -1,6 +1,7 @@
 import { IncidentStatusBadge, SeverityBadge } from '../../components/quality/Badges.tsx';
 import { bilingual, formatNumber, formatShare, metricLabel, sliceText } from '../../components/quality/format.ts';
 import { qualityApi, type Incident, type IncidentStatus } from '../../components/quality/qualityApi.ts';
+import { ChipGroup } from '../../components/ChipGroup.tsx';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { Loading } from '../../components/Loading.tsx';
 import { useEvery, useLoad } from '../../hooks.ts';
@@ -50,20 +51,8 @@ export function IncidentListPage({ base }: { base: string }) {
     <div className="page">
       <div className="page-head">
         <h1>{t('quality.list.title')}</h1>
-        <div className="quick-filters" role="group" aria-label={t('quality.list.status')}>
-          {STATUS_VIEWS.map((v) => (
-            <button key={v.key} type="button" className={`chip${view.key === v.key ? ' active' : ''}`} aria-pressed={view.key === v.key} onClick={() => set('status', v.key)}>
-              {t(v.label)}
-            </button>
-          ))}
-        </div>
-        <div className="quick-filters" role="group" aria-label={t('quality.list.period')}>
-          {PERIODS.map((p) => (
-            <button key={p.key} type="button" className={`chip${period.key === p.key ? ' active' : ''}`} aria-pressed={period.key === p.key} onClick={() => set('period', p.key)}>
-              {t(p.label)}
-            </button>
-          ))}
-        </div>
+        <ChipGroup label={t('quality.list.status')} options={STATUS_VIEWS.map((v) => ({ key: v.key, label: t(v.label) }))} value={view.key} onChange={(k) => set('status', k)} />
+        <ChipGroup label={t('quality.list.period')} options={PERIODS.map((p) => ({ key: p.key, label: t(p.label) }))} value={period.key} onChange={(k) => set('period', k)} />
         <span className="filters-spacer" />
         <button type="button" className="btn btn-ghost" onClick={() => void list.reload()}>
           {t('common.refresh')}
