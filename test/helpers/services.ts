@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import pg from 'pg';
 
 /**
@@ -55,4 +58,14 @@ export function dialects(): DialectCase[] {
     });
   }
   return out;
+}
+
+/** A database that outlives one server: a fresh PostgreSQL database, or a PGlite directory. */
+export async function durableTarget(dialect: DialectCase, prefix: string): Promise<{ databaseUrl?: string; dataDir?: string; cleanup: () => Promise<void> }> {
+  if (dialect.name === 'postgres') {
+    const db = await freshPostgresDatabase(postgresUrl() as string);
+    return { databaseUrl: db.url, cleanup: db.drop };
+  }
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  return { dataDir: dir, cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
 }

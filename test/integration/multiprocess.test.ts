@@ -1,35 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshPostgresDatabase, postgresUrl } from '../helpers/services.ts';
-import { ADMIN_TOKEN, ApiClient } from '../helpers/server.ts';
+import { ADMIN_TOKEN, ApiClient, spawnServer, stopProcesses } from '../helpers/server.ts';
 import { makeTenant, makeTicket, makeUser } from '../helpers/fixtures.ts';
 
 const pgUrl = postgresUrl();
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
-
-async function waitHealthy(url: string, proc: ChildProcess, log: () => string): Promise<void> {
-  for (let i = 0; i < 300; i++) {
-    if (proc.exitCode !== null) throw new Error(`server exited early:\n${log()}`);
-    try {
-      if ((await fetch(`${url}/api/v1/health`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`server did not become healthy:\n${log()}`);
-}
 
 describe.skipIf(!pgUrl)('two server processes on one PostgreSQL', () => {
   const procs: ChildProcess[] = [];
@@ -42,25 +17,15 @@ describe.skipIf(!pgUrl)('two server processes on one PostgreSQL', () => {
     // Both start at once: migrations must serialize themselves.
     await Promise.all(
       [0, 1].map(async () => {
-        const port = await freePort();
-        let out = '';
-        const proc = spawn(process.execPath, ['bin/signaldesk.js', 'serve', '--port', String(port)], {
-          env: { ...process.env, DATABASE_URL: db.url, SIGNALDESK_BOOTSTRAP_TOKEN: ADMIN_TOKEN, LOG_LEVEL: 'warn', HOST: '127.0.0.1' },
-          stdio: ['ignore', 'pipe', 'pipe'],
-        });
-        proc.stdout?.on('data', (d) => (out += String(d)));
-        proc.stderr?.on('data', (d) => (out += String(d)));
-        procs.push(proc);
-        const url = `http://127.0.0.1:${port}`;
-        await waitHealthy(url, proc, () => out);
-        apis.push(new ApiClient(url));
+        const server = await spawnServer({ DATABASE_URL: db.url });
+        procs.push(server.proc);
+        apis.push(new ApiClient(server.url));
       }),
     );
   }, 120_000);
 
   afterAll(async () => {
-    for (const p of procs) p.kill('SIGTERM');
-    await Promise.all(procs.map((p) => (p.exitCode !== null ? Promise.resolve() : new Promise((r) => p.once('exit', r)))));
+    await stopProcesses(procs);
     await drop?.();
   });
 

@@ -1,43 +1,17 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { configFromEnv } from '../../src/config.ts';
 import { VirtualClock } from '../../src/domain/clock.ts';
-import type { BackgroundOptions } from '../../src/jobs/index.ts';
 import { cancel, registerTimerHandler, schedule, TimerRunner } from '../../src/jobs/timers.ts';
-import { startServer, type Server } from '../../src/server.ts';
+import type { Server } from '../../src/server.ts';
 import { openStore, type Store } from '../../src/store/db.ts';
 import { recordAudit } from '../../src/store/repos/audit.ts';
 import { claimJobs } from '../../src/store/repos/outbox.ts';
 import { FakeWebhook } from '../helpers/fake-webhook.ts';
 import { makeUser } from '../helpers/fixtures.ts';
-import { ADMIN_TOKEN, ApiClient } from '../helpers/server.ts';
-import { dialects, freshPostgresDatabase, postgresUrl, type DialectCase } from '../helpers/services.ts';
+import { ADMIN_TOKEN, ApiClient, bootServer, spawnServer, stopProcesses } from '../helpers/server.ts';
+import { dialects, durableTarget, freshPostgresDatabase, postgresUrl } from '../helpers/services.ts';
 
 const MIN = 60_000;
-
-interface Target {
-  databaseUrl?: string;
-  dataDir?: string;
-}
-
-async function boot(target: Target, clock: VirtualClock, background: BackgroundOptions = { poll: false }): Promise<{ server: Server; api: ApiClient }> {
-  const config = configFromEnv({}, { port: 0, host: '127.0.0.1', bootstrapToken: ADMIN_TOKEN, logLevel: 'silent', ...(target.databaseUrl ? { databaseUrl: target.databaseUrl } : { dataDir: target.dataDir ?? 'memory://' }) });
-  const server = await startServer(config, { clock, logger: false, background });
-  return { server, api: new ApiClient(server.url) };
-}
-
-async function durableTarget(dialect: DialectCase): Promise<Target & { cleanup: () => Promise<void> }> {
-  if (dialect.name === 'postgres') {
-    const db = await freshPostgresDatabase(postgresUrl() as string);
-    return { databaseUrl: db.url, cleanup: db.drop };
-  }
-  const dir = mkdtempSync(path.join(tmpdir(), 'sd-timers-'));
-  return { dataDir: dir, cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
-}
 
 // A test timer: each firing leaves one audit row, written in the timer's own transaction.
 let failuresLeft = 0;
@@ -54,15 +28,15 @@ const firings = async (server: Server, prefix: string) =>
 
 describe.each(dialects())('durable timers on $name', (dialect) => {
   const clock = new VirtualClock('2026-11-02T09:00:00Z');
-  let target: Target & { cleanup: () => Promise<void> };
+  let target: Awaited<ReturnType<typeof durableTarget>>;
   let server: Server;
   let api: ApiClient;
   const arm = (key: string, inMs: number, payload: Record<string, unknown> = {}) =>
     server.ctx.db.transaction().execute((tx) => schedule(tx, { kind: 'test.fire', key, dueAt: new Date(clock.now().getTime() + inMs), payload, now: clock.now() }));
 
   beforeAll(async () => {
-    target = await durableTarget(dialect);
-    ({ server, api } = await boot(target, clock));
+    target = await durableTarget(dialect, 'sd-timers-');
+    ({ server, api } = await bootServer(target, clock));
   });
 
   afterAll(async () => {
@@ -75,7 +49,7 @@ describe.each(dialects())('durable timers on $name', (dialect) => {
     await arm('restart:b', 2 * MIN, { n: 2 });
     expect(await server.background.timers.tick()).toBe(0);
     await server.stop();
-    ({ server, api } = await boot(target, clock));
+    ({ server, api } = await bootServer(target, clock));
     clock.advance(90_000);
     expect(await server.background.timers.tick()).toBe(1);
     expect(await server.background.timers.tick()).toBe(0);
@@ -137,7 +111,7 @@ describe.each(dialects())('durable timers on $name', (dialect) => {
       await server.background.tick();
       await server.stop();
       clock.advance(5 * MIN); // step 1 times out while no server runs
-      ({ server, api } = await boot(target, clock));
+      ({ server, api } = await bootServer(target, clock));
       await server.background.tick();
       await server.background.tick();
       const users = hook.requests.filter((r) => r.json?.data?.pageId === page.body.id).map((r) => r.json.data.userId);
@@ -171,7 +145,7 @@ describe.skipIf(!pgUrl)('durable timers with two processes on one PostgreSQL', (
   beforeAll(async () => {
     const db = await freshPostgresDatabase(pgUrl as string);
     drop = db.drop;
-    for (let i = 0; i < 2; i++) servers.push((await boot({ databaseUrl: db.url }, clock, { poll: false, timers: { batch: 10 } })).server);
+    for (let i = 0; i < 2; i++) servers.push((await bootServer({ databaseUrl: db.url }, clock, { poll: false, timers: { batch: 10 } })).server);
   });
 
   afterAll(async () => {
@@ -195,17 +169,6 @@ describe.skipIf(!pgUrl)('durable timers with two processes on one PostgreSQL', (
   });
 });
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
-
 describe.skipIf(!pgUrl)('page escalation timers in two server processes on one PostgreSQL', () => {
   const hook = new FakeWebhook();
   const procs: ChildProcess[] = [];
@@ -218,34 +181,15 @@ describe.skipIf(!pgUrl)('page escalation timers in two server processes on one P
     db = await freshPostgresDatabase(pgUrl as string);
     // One process migrates first; the second starts against the migrated database.
     for (let i = 0; i < 2; i++) {
-      const port = await freePort();
-      let out = '';
-      const proc = spawn(process.execPath, ['bin/signaldesk.js', 'serve', '--port', String(port)], {
-        env: { ...process.env, DATABASE_URL: db.url, SIGNALDESK_BOOTSTRAP_TOKEN: ADMIN_TOKEN, LOG_LEVEL: 'warn', HOST: '127.0.0.1' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      proc.stdout?.on('data', (d) => (out += String(d)));
-      proc.stderr?.on('data', (d) => (out += String(d)));
-      procs.push(proc);
-      const url = `http://127.0.0.1:${port}`;
-      for (let tries = 0; ; tries++) {
-        if (proc.exitCode !== null) throw new Error(`server exited early:\n${out}`);
-        if (tries > 300) throw new Error(`server did not start:\n${out}`);
-        try {
-          if ((await fetch(`${url}/api/v1/health`)).ok) break;
-        } catch {
-          // not listening yet
-        }
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      apis.push(new ApiClient(url));
+      const server = await spawnServer({ DATABASE_URL: db.url });
+      procs.push(server.proc);
+      apis.push(new ApiClient(server.url));
     }
     direct = await openStore({ url: db.url, migrate: false, poolSize: 2 });
   }, 120_000);
 
   afterAll(async () => {
-    for (const p of procs) p.kill('SIGTERM');
-    await Promise.all(procs.map((p) => (p.exitCode !== null ? Promise.resolve() : new Promise((r) => p.once('exit', r)))));
+    await stopProcesses(procs);
     await direct?.close();
     await db?.drop();
     await hook.close();

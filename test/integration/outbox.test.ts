@@ -1,42 +1,16 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { configFromEnv } from '../../src/config.ts';
 import { VirtualClock } from '../../src/domain/clock.ts';
-import type { BackgroundOptions } from '../../src/jobs/index.ts';
 import { backoffDelay, DEFAULT_BACKOFF } from '../../src/jobs/outbox.ts';
-import { startServer, type Server } from '../../src/server.ts';
+import type { Server } from '../../src/server.ts';
 import { enqueueNotification, type NotificationPayload } from '../../src/services/notify/topics.ts';
 import { claimOutbox } from '../../src/store/repos/outbox.ts';
 import { FakeSmtp } from '../helpers/fake-smtp.ts';
 import { FakeWebhook } from '../helpers/fake-webhook.ts';
 import { makeTenant, makeTicket, makeUser } from '../helpers/fixtures.ts';
-import { ADMIN_TOKEN, ApiClient } from '../helpers/server.ts';
-import { dialects, freshPostgresDatabase, postgresUrl, type DialectCase } from '../helpers/services.ts';
+import { ADMIN_TOKEN, ApiClient, bootServer } from '../helpers/server.ts';
+import { dialects, durableTarget, freshPostgresDatabase, postgresUrl } from '../helpers/services.ts';
 
 const SEC = 1000;
-
-interface Target {
-  databaseUrl?: string;
-  dataDir?: string;
-}
-
-async function boot(target: Target, clock: VirtualClock, background: BackgroundOptions): Promise<{ server: Server; api: ApiClient }> {
-  const config = configFromEnv({}, { port: 0, host: '127.0.0.1', bootstrapToken: ADMIN_TOKEN, logLevel: 'silent', ...(target.databaseUrl ? { databaseUrl: target.databaseUrl } : { dataDir: target.dataDir ?? 'memory://' }) });
-  const server = await startServer(config, { clock, logger: false, background });
-  return { server, api: new ApiClient(server.url) };
-}
-
-/** A database that outlives one server: a PGlite directory, or a PostgreSQL database. */
-async function durableTarget(dialect: DialectCase): Promise<Target & { cleanup: () => Promise<void> }> {
-  if (dialect.name === 'postgres') {
-    const db = await freshPostgresDatabase(postgresUrl() as string);
-    return { databaseUrl: db.url, cleanup: db.drop };
-  }
-  const dir = mkdtempSync(path.join(tmpdir(), 'sd-outbox-'));
-  return { dataDir: dir, cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
-}
 
 const count = async (server: Server, table: 'outbox') => Number((await server.ctx.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
 
@@ -59,7 +33,7 @@ describe.each(dialects())('the outbox deliverer on $name', (dialect) => {
   const clock = new VirtualClock('2026-11-02T09:00:00Z');
   const hook = new FakeWebhook({ genericSecret: 'outbox-secret', providerKey: 'provider-key' });
   const smtp = new FakeSmtp({ refuseFirst: 1 });
-  let target: Target & { cleanup: () => Promise<void> };
+  let target: Awaited<ReturnType<typeof durableTarget>>;
   let server: Server;
   let api: ApiClient;
   let seq = 0;
@@ -77,8 +51,8 @@ describe.each(dialects())('the outbox deliverer on $name', (dialect) => {
   beforeAll(async () => {
     await hook.start();
     await smtp.start();
-    target = await durableTarget(dialect);
-    ({ server, api } = await boot(target, clock, {
+    target = await durableTarget(dialect, 'sd-outbox-');
+    ({ server, api } = await bootServer(target, clock, {
       poll: false,
       outbox: { random: () => 0.5, backoff: { baseMs: 10 * SEC, jitter: 0.5, maxAttempts: 4 } },
       channels: { smtpUrl: smtp.url, mailFrom: 'Signaldesk 支持 <support@signaldesk.test>', sms: { url: `${hook.url}/provider`, apiKey: 'provider-key' }, voice: null },
@@ -264,7 +238,7 @@ describe.each(dialects())('the outbox deliverer on $name', (dialect) => {
     const key = await notify();
     await server.stop(); // nothing was delivered: the deliverer never ran
     expect(hook.requests.filter((q) => q.key === key)).toHaveLength(0);
-    ({ server, api } = await boot(target, clock, { poll: false, outbox: { random: () => 0.5, backoff: { baseMs: 10 * SEC, jitter: 0.5, maxAttempts: 4 } }, channels: { smtpUrl: smtp.url } }));
+    ({ server, api } = await bootServer(target, clock, { poll: false, outbox: { random: () => 0.5, backoff: { baseMs: 10 * SEC, jitter: 0.5, maxAttempts: 4 } }, channels: { smtpUrl: smtp.url } }));
     expect(await tick()).toMatchObject({ delivered: 1 });
     expect(await tick()).toMatchObject({ delivered: 0 });
     expect(hook.requests.filter((q) => q.key === key)).toHaveLength(1);
@@ -276,7 +250,7 @@ describe.each(dialects())('the outbox deliverer on $name', (dialect) => {
     const claimed = await claimOutbox(server.ctx.db, clock.now(), 60 * SEC, 100); // a process that then dies
     expect(claimed.map((c) => c.idempotency_key)).toContain(key);
     await server.stop();
-    ({ server, api } = await boot(target, clock, { poll: false, channels: { smtpUrl: smtp.url } }));
+    ({ server, api } = await bootServer(target, clock, { poll: false, channels: { smtpUrl: smtp.url } }));
     expect(await tick()).toMatchObject({ delivered: 0 });
     clock.advance(61 * SEC);
     expect(await tick()).toMatchObject({ delivered: 1 });
@@ -298,7 +272,7 @@ describe.skipIf(!pgUrl)('two deliverers on one PostgreSQL', () => {
     await hook.start();
     const db = await freshPostgresDatabase(pgUrl as string);
     drop = db.drop;
-    for (let i = 0; i < 2; i++) servers.push((await boot({ databaseUrl: db.url }, clock, { poll: false, outbox: { batch: 20, concurrency: 8 } })).server);
+    for (let i = 0; i < 2; i++) servers.push((await bootServer({ databaseUrl: db.url }, clock, { poll: false, outbox: { batch: 20, concurrency: 8 } })).server);
   });
 
   afterAll(async () => {

@@ -1,22 +1,13 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { configFromEnv } from '../../src/config.ts';
 import { VirtualClock } from '../../src/domain/clock.ts';
-import type { BackgroundOptions } from '../../src/jobs/index.ts';
-import { startServer, type Server } from '../../src/server.ts';
+import type { Server } from '../../src/server.ts';
 import { openPage } from '../../src/services/paging.ts';
 import { FakeWebhook } from '../helpers/fake-webhook.ts';
 import { makeTenant, makeUser, type Person } from '../helpers/fixtures.ts';
-import { ADMIN_TOKEN, ApiClient } from '../helpers/server.ts';
-import { dialects, type DialectCase } from '../helpers/services.ts';
+import { ADMIN_TOKEN, ApiClient, startTestServer } from '../helpers/server.ts';
+import { dialects } from '../helpers/services.ts';
 
 const MIN = 60_000;
-
-async function boot(dialect: DialectCase, clock: VirtualClock, background: BackgroundOptions) {
-  const db = await dialect.setup();
-  const config = configFromEnv({}, { port: 0, host: '127.0.0.1', bootstrapToken: ADMIN_TOKEN, logLevel: 'silent', ...(db.databaseUrl ? { databaseUrl: db.databaseUrl } : { dataDir: db.dataDir ?? 'memory://' }) });
-  const server = await startServer(config, { clock, logger: false, background });
-  return { server, api: new ApiClient(server.url), stop: async () => { await server.stop(); await db.cleanup(); } };
-}
 
 /** The path and query of a link in a notification (the server's public URL is not this port). */
 const pathOf = (url: string): string => {
@@ -52,7 +43,7 @@ describe.each(dialects())('paging on $name', (dialect) => {
 
   beforeAll(async () => {
     await fake.start();
-    ({ server, api, stop } = await boot(dialect, clock, { poll: false }));
+    ({ server, api, stop } = await startTestServer(dialect, { clock, background: { poll: false } }));
     agent = await makeUser(api, { role: 'agent', level: 'L2' });
     customer = (await makeTenant(api)).customer;
     for (const name of ['u1', 'u2', 'u3', 'u4']) u[name] = await makeUser(api, { role: 'agent', level: 'L2', name });
