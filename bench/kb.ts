@@ -12,6 +12,8 @@
  * domain terms (SDK, 音频, android …) have long posting lists and the labeled answers have
  * competitors, but no filler is a coherent answer to a labeled query. Queries: the 185 labeled
  * queries (test/fixtures/kb/queries.json), evaluated with src/domain/kb/evaluate.ts.
+ *
+ * KB_BENCH_KEEP=1 keeps the PostgreSQL database (its URL is printed) for further measurements.
  */
 import os from 'node:os';
 import { randomUUID } from 'node:crypto';
@@ -299,7 +301,8 @@ async function benchOne(kind: 'pglite' | 'postgres', sizes: Sizes, baseUrl?: str
     if (missed.length > 0) log(`  missed at ${fmt(Number(counts?.docs))}: ${missed.map((o) => `${o.id} (${o.rank ?? '>10'})`).join(', ')}`);
   } finally {
     await server?.stop();
-    await fresh?.drop();
+    if (process.env.KB_BENCH_KEEP) console.log(`kept database ${fresh?.url}`);
+    else await fresh?.drop();
   }
 }
 

@@ -6,22 +6,18 @@
 //      the vocabulary is cached per process and refreshed incrementally from kb_vocab.changed;
 //   2. the terms are looked up (id, df) and given an upper bound w·idf of what they can add to a
 //      score (tf~/(k1+tf~) < 1);
-//   3. candidates (MaxScore-style): the terms with the highest bounds ("essential", as many as a
-//      budget of postings allows: rare terms first, the frequent low-idf ones last) are scored in
-//      SQL over their postings, an index-only scan of kb_postings; the best of those documents are
-//      then scored exactly over all query terms, from probes of the same primary key, with
-//      rank.ts#termScore. The result is flagged exact when provably so: its k-th score is at least
-//      what a document left out could reach (the best partial score left out plus the bounds of
-//      the other terms). Otherwise it is the exact ranking of the candidates: a document matching
-//      none of the essential terms, only frequent low-idf ones, can be missed. On 20,000 articles
-//      (bench/kb.ts corpus) a budget of 25,000 postings gave the exhaustive top 10 for 183 of 185
-//      labeled queries, and the same recall, at a third of the exhaustive cost. mode 'exhaustive'
-//      reads every posting of every query term (evaluation, diagnostics).
+//   3. candidates: each term's postings are read best first (kb_postings_impact_idx, ordered by the
+//      posting's stored term-frequency part of BM25F), the rare terms whole and the frequent ones up
+//      to a share of a budget of postings; the documents with the best partial scores are then
+//      scored exactly over all query terms, from probes of the primary key, with rank.ts#termScore.
+//      The result is flagged exact when provably so (every posting read, or the k-th score at least
+//      what a document left out could reach); otherwise it is the exact ranking of the candidates.
+//      mode 'exhaustive' reads every posting of every query term (evaluation, diagnostics).
 //
 // Scores equal rank.ts's for the same documents and query (test/integration/kb-evaluation.test.ts).
 
 import { analyzeQuery, jiebaSegmenter, maxTypoDistance, tokenize, warmUpAnalyzer, type Lang, type QueryTerm, type ZhSegmenter } from '../domain/kb/analyze.ts';
-import { BM25F, FIELDS, idf, snippet, termScore, type DocumentTerms, type FieldCounts } from '../domain/kb/rank.ts';
+import { idf, snippet, termScore, type DocumentTerms, type FieldCounts } from '../domain/kb/rank.ts';
 import type { Database } from '../store/db.ts';
 import * as repo from '../store/repos/kb.ts';
 
@@ -185,7 +181,7 @@ export interface IndexQuery {
   extra?: readonly QueryTerm[];
   facets: readonly number[];
   limit: number;
-  mode?: keyof typeof SEARCH_ROUNDS;
+  mode?: keyof typeof SEARCH_BUDGET;
 }
 
 export interface IndexHit {
@@ -203,23 +199,35 @@ export interface IndexResult {
   hits: IndexHit[];
   /** The analyzed query (for snippets). */
   terms: QueryTerm[];
-  /** Candidate rounds it took. */
-  rounds: number;
+  /** Provably the exact top `limit` (every posting read, or nothing left out could reach it). */
   exact: boolean;
 }
 
 /**
- * How much work a search may do: the postings each round may read for candidate generation (unless
- * one term alone has more) and how many candidates beyond the limit it re-scores exactly. A round
- * ends the search when its result is provably exact; after the last round the result is the exact
- * ranking of the candidates.
+ * How many postings a search reads for candidate generation, spread over the query's terms (rare
+ * terms whole, the rest of the budget shared by the frequent ones, each read best first), and how
+ * many candidates beyond the limit it then scores exactly. 'exhaustive' reads every posting.
+ * On 100,000 articles (bench/kb.ts on PostgreSQL 15) budgets of 4,000 to 12,000 postings all gave
+ * recall@3 0.924–0.930 and MRR 0.878–0.881 (exhaustive: 0.930 / 0.879), at 4.7 to 8.3 ms median for
+ * the index part; 2,000 lost recall (0.919).
  */
-export const SEARCH_ROUNDS: Record<'fast' | 'exhaustive', readonly { budget: number; extraDepth: number }[]> = {
-  // On 100,000 articles (bench/kb.ts on PostgreSQL) 20,000 postings and 20 extra candidates gave the
-  // recall@3 and MRR of 25,000 and 40 at about two thirds of the time; 15,000 lost recall.
-  fast: [{ budget: 20_000, extraDepth: 20 }],
-  exhaustive: [{ budget: Number.POSITIVE_INFINITY, extraDepth: 20 }],
+export const SEARCH_BUDGET: Record<'fast' | 'exhaustive', { postings: number; extraDepth: number }> = {
+  fast: { postings: 5_000, extraDepth: 20 },
+  exhaustive: { postings: Number.POSITIVE_INFINITY, extraDepth: 20 },
 };
+
+/** Shares `budget` postings among terms: the rarest first, each at most an equal share of what is left. */
+export function postingCaps(dfs: readonly number[], budget: number): number[] {
+  const order = dfs.map((df, i) => ({ df, i })).sort((a, b) => a.df - b.df);
+  const caps = new Array<number>(dfs.length).fill(0);
+  let left = budget;
+  order.forEach(({ df, i }, k) => {
+    const cap = Math.min(df, Math.max(1, Math.floor(left / (order.length - k))));
+    caps[i] = cap;
+    left -= cap;
+  });
+  return caps;
+}
 
 interface ScoredTerm {
   readonly q: QueryTerm;
@@ -241,7 +249,7 @@ export async function searchIndex(db: Database, query: IndexQuery): Promise<Inde
     terms = mergeTerms(analyzeQuery(query.text, { vocabulary: await vocabulary(db, stats) }), query.extra ?? []);
     if (terms.map((t) => `${t.term}:${t.weight}`).join(' ') !== before) ({ stats, terms: rows } = await repo.statsAndTerms(db, terms.map((t) => t.term)));
   }
-  if (terms.length === 0 || stats.docCount === 0 || query.facets.length === 0) return { hits: [], terms, rounds: 0, exact: true };
+  if (terms.length === 0 || stats.docCount === 0 || query.facets.length === 0) return { hits: [], terms, exact: true };
 
   const found = new Map(rows.map((r) => [r.term, r]));
   const N = stats.docCount;
@@ -251,53 +259,35 @@ export async function searchIndex(db: Database, query: IndexQuery): Promise<Inde
     if (row === undefined || row.df <= 0 || q.weight <= 0) return;
     scored.push({ q, order, id: row.id, df: row.df, ub: q.weight * idf(N, row.df) });
   });
-  if (scored.length === 0) return { hits: [], terms, rounds: 0, exact: true };
+  if (scored.length === 0) return { hits: [], terms, exact: true };
 
   const n = Math.max(1, N);
   const avgLengths: FieldCounts = [stats.lenTitle / n, stats.lenTags / n, stats.lenBody / n];
-  const coef = coefficients(avgLengths);
-  const byBound = [...scored].sort((a, b) => b.ub - a.ub || a.df - b.df);
-
   const limit = Math.max(1, query.limit);
-  const all = scored.map((t) => t.id);
+  const { postings: budget, extraDepth } = SEARCH_BUDGET[query.mode ?? 'fast'];
+  const caps = postingCaps(
+    scored.map((t) => t.df),
+    budget,
+  );
+  const { docs, next } = await repo.candidates(db, {
+    terms: scored.map((t) => t.id),
+    weights: scored.map((t) => t.ub),
+    caps: caps.map((c) => Math.min(c, 2_147_483_647)),
+    all: scored.map((t) => t.id),
+    coef: repo.fieldCoefficients(avgLengths),
+    facets: [...query.facets],
+    depth: limit + extraDepth,
+  });
   const byId = new Map(scored.map((t, i) => [t.id, i]));
-  const plan = SEARCH_ROUNDS[query.mode ?? 'fast'];
-  const essential = new Set<ScoredTerm>();
-  let hits: IndexHit[] = [];
-  let exact = false;
-  let round = 0;
-  for (const { budget, extraDepth } of plan) {
-    round++;
-    // Essential terms: by upper bound, every one whose postings still fit the budget (and always
-    // the best one not yet taken); the others can only add their bounds to a left-out document.
-    let postings = 0;
-    for (const t of essential) postings += t.df;
-    let added = false;
-    for (const t of byBound) {
-      if (essential.has(t)) continue;
-      if (!added || postings + t.df <= budget) {
-        essential.add(t);
-        postings += t.df;
-        added = true;
-      }
-    }
-    const chosen = byBound.filter((t) => essential.has(t));
-    const rest = byBound.reduce((sum, t) => (essential.has(t) ? sum : sum + t.ub), 0);
-    const depth = limit + extraDepth;
-    const { docs, next } = await repo.candidates(db, { essential: chosen.map((t) => t.id), weights: chosen.map((t) => t.ub), all, coef, facets: [...query.facets], depth });
-    hits = docs.map((doc) => scoreDocument(doc, scored, byId, N, avgLengths)).sort(compareHits);
-    // Exact when no document left out can reach the k-th score: it has at most the next partial
-    // score on the essential terms plus the bounds of all the other terms.
-    const theta = hits.length >= limit ? (hits[limit - 1] as IndexHit).score : 0;
-    const bound = (next ?? 0) + rest;
-    exact = theta >= bound - 1e-9 * Math.max(1, bound);
-    // With every term essential the partial scores are the scores: exact.
-    if (exact || essential.size === byBound.length) {
-      exact = true;
-      break;
-    }
-  }
-  return { hits: hits.slice(0, limit), terms, rounds: round, exact };
+  const hits = docs.map((doc) => scoreDocument(doc, scored, byId, N, avgLengths)).sort(compareHits);
+  // Exact when every posting was read, or when no document left out can reach the k-th score: a
+  // candidate left out has at most the next partial score plus the bounds of the terms read only in
+  // part; a document never read holds only such terms.
+  const truncated = scored.reduce((sum, t, i) => ((caps[i] as number) < t.df ? sum + t.ub : sum), 0);
+  const theta = hits.length >= limit ? (hits[limit - 1] as IndexHit).score : 0;
+  const bound = (next ?? 0) + truncated;
+  const exact = truncated === 0 || theta >= bound - 1e-9 * Math.max(1, bound);
+  return { hits: hits.slice(0, limit), terms, exact };
 }
 
 function mergeTerms(terms: QueryTerm[], extra: readonly QueryTerm[]): QueryTerm[] {
@@ -308,16 +298,6 @@ function mergeTerms(terms: QueryTerm[], extra: readonly QueryTerm[]): QueryTerm[
     if (prev === undefined || e.weight > prev.weight) byTerm.set(e.term, e);
   }
   return [...byTerm.values()].sort((a, b) => b.weight - a.weight);
-}
-
-function coefficients(avg: FieldCounts): repo.FieldCoefficients {
-  const f = FIELDS.map((name, i) => {
-    const { boost, b } = BM25F.fields[name];
-    const a = avg[i] as number;
-    return a > 0 ? { boost, a: 1 - b, c: b / a } : { boost, a: 1, c: 0 };
-  });
-  const pick = (k: 'boost' | 'a' | 'c'): [number, number, number] => [f[0]?.[k] as number, f[1]?.[k] as number, f[2]?.[k] as number];
-  return { boost: pick('boost'), a: pick('a'), c: pick('c'), k1: BM25F.k1 };
 }
 
 /** The document's exact BM25F score, summed in query-term order as rank.ts#scoreQuery does. */

@@ -552,6 +552,8 @@ export interface KbPostingsTable {
   len_title: number;
   len_tags: number;
   len_body: number;
+  /** BM25F's term-frequency part with the average lengths at write time: the read order. */
+  impact: Generated<number>;
 }
 
 export interface KbStatsTable {

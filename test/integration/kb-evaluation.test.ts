@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluate, translationGroups, type Evaluation } from '../../src/domain/kb/evaluate.ts';
 import { buildIndex, search as searchInMemory } from '../../src/domain/kb/rank.ts';
 import { loadKbContent } from '../../src/services/kb-content.ts';
+import { facetsFor, postingCaps, SEARCH_BUDGET, searchIndex } from '../../src/services/kb-search.ts';
 import { loadArticles, loadQueries, toDocument } from '../fixtures/kb/load.ts';
 import { dialects } from '../helpers/services.ts';
 import { ADMIN_TOKEN, startTestServer, type TestServer } from '../helpers/server.ts';
@@ -89,6 +90,49 @@ describe.each(dialects())('knowledge-base search quality through the database on
         }
       });
     }
+  });
+
+  it('reading long posting lists only in part (best postings first) keeps exact scores, and says when the top is provably exact', async () => {
+    const db = t.server.ctx.db;
+    const facets = facetsFor(['published']);
+    const saved = SEARCH_BUDGET.fast.postings;
+    SEARCH_BUDGET.fast.postings = 60; // on 88 articles: most queries read some lists only in part
+    let partial = 0;
+    let provablyExact = 0;
+    let sameFirst = 0;
+    try {
+      for (const q of queries) {
+        const full = await searchIndex(db, { text: q.q, facets, limit: 10, mode: 'exhaustive' });
+        const fast = await searchIndex(db, { text: q.q, facets, limit: 10 });
+        expect(full.exact).toBe(true);
+        const truth = new Map(full.hits.map((h) => [h.docId, h.score]));
+        const all = await searchIndex(db, { text: q.q, facets, limit: 1000, mode: 'exhaustive' });
+        const everyScore = new Map(all.hits.map((h) => [h.docId, h.score]));
+        // Every hit carries its exact score, in order.
+        fast.hits.forEach((h, i) => {
+          expect(h.score, q.id).toBeCloseTo(everyScore.get(h.docId) as number, 9);
+          if (i > 0) expect(h.score).toBeLessThanOrEqual((fast.hits[i - 1] as (typeof fast.hits)[number]).score);
+        });
+        if (!fast.exact) partial++;
+        else {
+          provablyExact++;
+          expect(fast.hits.map((h) => h.score)).toEqual(full.hits.map((h) => h.score));
+          for (const h of fast.hits) expect(truth.get(h.docId) ?? everyScore.get(h.docId), q.id).toBeCloseTo(h.score, 9);
+        }
+        if (fast.hits[0]?.docId === full.hits[0]?.docId) sameFirst++;
+      }
+    } finally {
+      SEARCH_BUDGET.fast.postings = saved;
+    }
+    expect(partial).toBeGreaterThan(queries.length / 4);
+    expect(provablyExact).toBeGreaterThan(0);
+    expect(sameFirst / queries.length).toBeGreaterThanOrEqual(0.8);
+  });
+
+  it('shares a posting budget among terms: rare ones whole, frequent ones an equal share of the rest', () => {
+    expect(postingCaps([10, 5000, 3, 8000], 1000)).toEqual([10, 493, 3, 494]);
+    expect(postingCaps([10, 20], Number.POSITIVE_INFINITY)).toEqual([10, 20]);
+    expect(postingCaps([7000, 7000, 7000], 3000)).toEqual([1000, 1000, 1000]);
   });
 
   it('loads the built-in content once: a second load adds nothing', async () => {

@@ -1,4 +1,5 @@
 import { sql, type Insertable, type Updateable } from 'kysely';
+import { BM25F } from '../../domain/kb/rank.ts';
 import type { Database } from '../db.ts';
 import type { KbArticlesTable, KbArticleStatus, KbArticleVersionsTable, KbCasesTable, KbSuggestionSessionsTable } from '../schema.ts';
 
@@ -263,20 +264,19 @@ export interface Candidate {
 }
 
 /**
- * One round of candidate generation: documents of the given facets ranked by their score on the
- * essential terms alone (Σ wi · tf~ / (k1 + tf~) over those terms' postings, an index-only scan),
- * the best `depth` of them with their postings of all query terms (the query terms among the
- * document's term_ids, each then read from the primary key), and
- * the partial score of the next one (null when there is none): what a document left out can reach
- * on the essential terms. The saturation wi·t/(k1 + t) is written wi − wi·k1/(k1 + t): PostgreSQL
+ * Candidate generation: documents of the given facets ranked by their partial score over the first
+ * `caps[i]` postings of each term in impact order (Σ wi · tf~ / (k1 + tf~), an index-only scan of
+ * kb_postings_impact_idx per term), the best `depth` of them with their postings of all query terms
+ * (the query terms among the document's term_ids, each then read from the primary key), and the
+ * partial score of the next one (null when there is none). The saturation wi·t/(k1 + t) is written wi − wi·k1/(k1 + t): PostgreSQL
  * inlines the subquery's t wherever it is used, and this form evaluates its field expression once
  * per posting instead of twice (the aggregation over these postings is most of a search's time).
  */
 export async function candidates(
   db: Database,
-  args: { essential: number[]; weights: number[]; all: number[]; coef: FieldCoefficients; facets: number[]; depth: number },
+  args: { terms: number[]; weights: number[]; caps: number[]; all: number[]; coef: FieldCoefficients; facets: number[]; depth: number },
 ): Promise<{ docs: Candidate[]; next: number | null }> {
-  if (args.essential.length === 0) return { docs: [], next: null };
+  if (args.terms.length === 0) return { docs: [], next: null };
   const { boost, a, c, k1 } = args.coef;
   const r = await sql<{ doc_id: number; term_id: number | null; tf_title: number; tf_tags: number; tf_body: number; len_title: number; len_tags: number; len_body: number; facet: number; ref_kind: 'article' | 'case' | null; ref_id: string | null; s: number | null }>`
     with part as (
@@ -286,9 +286,10 @@ export async function candidates(
                ${boost[0]}::float8 * p.tf_title / (${a[0]}::float8 + ${c[0]}::float8 * p.len_title)
              + ${boost[1]}::float8 * p.tf_tags / (${a[1]}::float8 + ${c[1]}::float8 * p.len_tags)
              + ${boost[2]}::float8 * p.tf_body / (${a[2]}::float8 + ${c[2]}::float8 * p.len_body) as t
-        from unnest(${args.essential}::int4[], ${args.weights}::float8[]) as q(term_id, wi)
-        join kb_postings p on p.term_id = q.term_id
-        where p.facet = any(${args.facets}::int2[])
+        from unnest(${args.terms}::int4[], ${args.weights}::float8[], ${args.caps}::int4[]) as q(term_id, wi, cap)
+        cross join lateral (
+          select * from kb_postings p where p.term_id = q.term_id and p.facet = any(${args.facets}::int2[]) order by p.impact desc limit q.cap
+        ) p
       ) z
       group by z.id
       order by s desc, z.id
@@ -336,6 +337,25 @@ export interface DocRef {
   refId: string;
 }
 
+/**
+ * BM25F's per-field coefficients (tf part: boost·tf / (a + c·len)) from the corpus's average field
+ * lengths, as `impact` of a new posting is computed: the index's averages, or this batch's while
+ * the index is empty.
+ */
+export function fieldCoefficients(avg: readonly [number, number, number]): FieldCoefficients {
+  const fields = [BM25F.fields.title, BM25F.fields.tags, BM25F.fields.body];
+  const pick = (f: (x: { boost: number; b: number }, a: number) => number) => fields.map((x, i) => f(x, avg[i] as number)) as unknown as [number, number, number];
+  return { boost: pick((x) => x.boost), a: pick((x, a) => (a > 0 ? 1 - x.b : 1)), c: pick((x, a) => (a > 0 ? x.b / a : 0)), k1: BM25F.k1 };
+}
+
+function impactCoefficients(totals: { doc_count: number; len_title: number; len_tags: number; len_body: number } | undefined, batch: readonly DocToIndex[]): FieldCoefficients {
+  const n = Number(totals?.doc_count ?? 0);
+  if (n > 0) return fieldCoefficients([Number(totals?.len_title) / n, Number(totals?.len_tags) / n, Number(totals?.len_body) / n]);
+  const sum = [0, 0, 0];
+  for (const d of batch) for (let i = 0; i < 3; i++) sum[i] = (sum[i] as number) + (d.lengths[i] as number);
+  return fieldCoefficients([(sum[0] as number) / batch.length, (sum[1] as number) / batch.length, (sum[2] as number) / batch.length]);
+}
+
 /** An integer array as a PostgreSQL array literal: much cheaper to send than a parameter array. */
 function intArray(xs: readonly number[]): string {
   return `{${xs.join(',')}}`;
@@ -348,7 +368,9 @@ function intArray(xs: readonly number[]): string {
  */
 export async function writeIndex(tx: Database, upsert: readonly DocToIndex[], remove: readonly DocRef[] = []): Promise<void> {
   if (upsert.length === 0 && remove.length === 0) return;
-  await sql`update kb_stats set generation = generation + 1 where id = 1`.execute(tx);
+  const totals = (
+    await sql<{ doc_count: number; len_title: number; len_tags: number; len_body: number }>`update kb_stats set generation = generation + 1 where id = 1 returning doc_count, len_title, len_tags, len_body`.execute(tx)
+  ).rows[0];
 
   const refs = [...remove, ...upsert];
   const old = await sql<{ id: number; len_title: number; len_tags: number; len_body: number }>`
@@ -373,6 +395,7 @@ export async function writeIndex(tx: Database, upsert: readonly DocToIndex[], re
   }
 
   if (upsert.length > 0) {
+    const impact = impactCoefficients(totals, upsert);
     // df increments of this batch, terms sorted (a stable lock order on kb_vocab).
     const dfs = new Map<string, number>();
     for (const d of upsert) for (const term of d.tf.keys()) dfs.set(term, (dfs.get(term) ?? 0) + 1);
@@ -415,8 +438,12 @@ export async function writeIndex(tx: Database, upsert: readonly DocToIndex[], re
           cols.c.push(counts[2]);
         }
       });
-      await sql`insert into kb_postings (term_id, doc_id, facet, tf_title, tf_tags, tf_body, len_title, len_tags, len_body)
-        select u.t, x.id[u.j], x.facet[u.j], u.a, u.b, u.c, x.lt[u.j], x.lg[u.j], x.lb[u.j]
+      const [bt, bg, bb] = impact.boost;
+      const [at, ag, ab] = impact.a;
+      const [ct, cg, cb] = impact.c;
+      await sql`insert into kb_postings (term_id, doc_id, facet, tf_title, tf_tags, tf_body, len_title, len_tags, len_body, impact)
+        select u.t, x.id[u.j], x.facet[u.j], u.a, u.b, u.c, x.lt[u.j], x.lg[u.j], x.lb[u.j],
+          (${bt}::float8 * u.a / (${at}::float8 + ${ct}::float8 * x.lt[u.j]) + ${bg}::float8 * u.b / (${ag}::float8 + ${cg}::float8 * x.lg[u.j]) + ${bb}::float8 * u.c / (${ab}::float8 + ${cb}::float8 * x.lb[u.j]))::real
         from unnest(${intArray(cols.t)}::int4[], ${intArray(cols.j)}::int4[], ${intArray(cols.a)}::int4[], ${intArray(cols.b)}::int4[], ${intArray(cols.c)}::int4[]) as u(t, j, a, b, c),
              (select ${intArray(docs.id)}::int4[] as id, ${intArray(docs.facet)}::int4[] as facet, ${intArray(docs.lt)}::int4[] as lt, ${intArray(docs.lg)}::int4[] as lg, ${intArray(docs.lb)}::int4[] as lb) as x
         order by u.t, u.j`.execute(tx);
