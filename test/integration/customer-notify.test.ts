@@ -150,6 +150,21 @@ describe.each(dialects())('customer notices by tier on $name', (dialect) => {
     expect(removed.body.im).toBeNull();
   });
 
+  it('keeps a robot\'s write-only secret when it is left out, and drops it for another robot or when emptied', async () => {
+    const put = async (im: unknown) => (await api.call('PUT', `/api/v1/orgs/${orgs.basic.id}/notification-settings`, { body: { im, emails: ['ops@example.com'] }, token: ADMIN_TOKEN })).body;
+    const stored = () => server.ctx.db.selectFrom('org_notification_settings').select(['im_secret']).where('org_id', '=', orgs.basic.id).executeTakeFirstOrThrow();
+    const url = 'https://open.feishu.cn/open-apis/bot/v2/hook/keep-me';
+    expect((await put({ kind: 'feishu', url, secret: 's3cret' })).im).toEqual({ kind: 'feishu', url, signed: true });
+    // Saving the form again without retyping the secret keeps it.
+    expect((await put({ kind: 'feishu', url })).im.signed).toBe(true);
+    expect((await stored()).im_secret).toBe('s3cret');
+    // Another robot does not inherit it; an empty secret removes it.
+    expect((await put({ kind: 'feishu', url: `${url}-2` })).im.signed).toBe(false);
+    await put({ kind: 'feishu', url, secret: 's3cret' });
+    expect((await put({ kind: 'feishu', url, secret: '' })).im.signed).toBe(false);
+    expect((await stored()).im_secret).toBeNull();
+  });
+
   it('drops a malformed notice to the dead letters', async () => {
     await server.ctx.db.transaction().execute(async (tx) => {
       await enqueue(tx, clock.now(), { topic: 'incident.customer_notice', key: `bad-notice-${dialect.name}`, payload: { incidentId: 'x' } });

@@ -15,6 +15,9 @@ import type {
   NewTicket,
   OnCall,
   OnCallPage,
+  Org,
+  OrgNotifyInput,
+  OrgNotifySettings,
   Override,
   PageStatus,
   Period,
@@ -159,6 +162,9 @@ export const api = {
     return [...admins.items, ...agents.items];
   },
   groups: () => request<{ items: Group[] }>('GET', '/api/v1/groups'),
+  orgs: () => request<{ items: Org[] }>('GET', '/api/v1/orgs'),
+  orgNotifySettings: (id: string) => request<OrgNotifySettings>('GET', `/api/v1/orgs/${enc(id)}/notification-settings`),
+  saveOrgNotifySettings: (id: string, body: OrgNotifyInput) => request<OrgNotifySettings>('PUT', `/api/v1/orgs/${enc(id)}/notification-settings`, body),
   health: () => request<{ status: 'ok'; time: string }>('GET', '/api/v1/health'),
 
   tickets: async (q: TicketQuery) => observedPage(await request<TicketPage>('GET', `/api/v1/tickets${queryString(q)}`)),

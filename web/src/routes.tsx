@@ -9,6 +9,7 @@ import { LoginPage } from './pages/LoginPage.tsx';
 import { NewTicketPage } from './pages/NewTicketPage.tsx';
 import { NotFoundPage } from './pages/NotFoundPage.tsx';
 import { OnCallPage } from './pages/OnCallPage.tsx';
+import { OrgsPage } from './pages/OrgsPage.tsx';
 import { PagesPage } from './pages/PagesPage.tsx';
 import { PortalTicketPage } from './pages/PortalTicketPage.tsx';
 import { PortalTicketsPage } from './pages/PortalTicketsPage.tsx';
@@ -49,6 +50,7 @@ const STAFF_ROUTES: Route[] = [
   { path: '/console/status', title: 'statusAdmin.nav', render: () => <StatusAdminPage /> },
   { path: '/console/admin/sla', title: 'nav.slaPolicies', render: () => <SlaPolicyPage />, roles: ['admin'] },
   { path: '/console/admin/calendars', title: 'nav.calendars', render: () => <CalendarsPage />, roles: ['admin'] },
+  { path: '/console/admin/orgs', title: 'nav.orgs', render: () => <OrgsPage />, roles: ['admin'] },
   { path: '/console/quality', title: 'quality.nav.dashboard', render: () => <QualityDashboardPage base="/console/quality" /> },
   { path: '/console/incidents', title: 'quality.nav.incidents', render: () => <IncidentListPage base="/console/incidents" /> },
   { path: '/console/incidents/:id', title: 'quality.nav.incidents', render: (p) => <IncidentPage key={p.id} id={p.id ?? ''} base="/console/incidents" dashboard="/console/quality" staff /> },

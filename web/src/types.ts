@@ -7,11 +7,16 @@ import type { GroupOut, OrgOut, UserOut } from '../../src/http/routes/people/sch
 import type { CommentIn, EscalationIn, EscalationOut, EventOut, RtcIn, TicketIn, TicketOut, TicketPatchIn } from '../../src/http/routes/tickets/schema.ts';
 import type { CalendarOut, CalendarSpecIn, PolicyRow, SimulateIn, SimulateOut } from '../../src/http/routes/sla/schema.ts';
 import type { OnCallOut, OverrideIn, OverrideOut, PageOut, PolicyIn, PolicyOut, ScheduleOut, ShiftOut } from '../../src/http/routes/oncall/schema.ts';
+import type { OrgNotifyIn, OrgNotifyOut } from '../../src/http/routes/status/schema.ts';
 import type { LevelCode } from '../../src/domain/people.ts';
 import type { PriorityCode, StatusCode } from '../../src/domain/tickets.ts';
 
 export type User = z.infer<typeof UserOut>;
 export type Org = z.infer<typeof OrgOut>;
+export type OrgNotifySettings = z.infer<typeof OrgNotifyOut>;
+export type OrgNotifyInput = z.input<typeof OrgNotifyIn>;
+export const ROBOT_KINDS = ['dingtalk', 'feishu', 'wecom', 'slack', 'generic'] as const satisfies readonly NonNullable<NonNullable<OrgNotifyInput['im']>['kind']>[];
+export type RobotKind = (typeof ROBOT_KINDS)[number];
 export type Me = { user: User; org: Org | null };
 export type Role = User['role'];
 export type Group = z.infer<typeof GroupOut>;

@@ -51,6 +51,7 @@ const SECTIONS: Section[] = [
     items: [
       { to: '/console/admin/sla', label: 'nav.slaPolicies', icon: '◇', active: (p) => p === '/console/admin/sla' },
       { to: '/console/admin/calendars', label: 'nav.calendars', icon: '□', active: (p) => p === '/console/admin/calendars' },
+      { to: '/console/admin/orgs', label: 'nav.orgs', icon: '▦', active: (p) => p === '/console/admin/orgs' },
     ],
   },
   {

@@ -166,7 +166,11 @@ export const SubscriptionOut = z.object({ status: z.enum(['pending', 'confirmed'
 
 export const OrgNotifyIn = z.object({
   im: z
-    .object({ kind: z.enum(['dingtalk', 'feishu', 'wecom', 'slack', 'generic']), url: z.string().trim().min(1).max(2000), secret: z.string().max(500).optional() })
+    .object({
+      kind: z.enum(['dingtalk', 'feishu', 'wecom', 'slack', 'generic']),
+      url: z.string().trim().min(1).max(2000),
+      secret: z.string().max(500).optional().describe('signing secret (write-only); omitted keeps the stored one for the same robot, "" removes it'),
+    })
     .nullable()
     .optional()
     .describe('the IM group robot; null removes it'),
