@@ -7,7 +7,7 @@ import { startServer, type Server } from '../../src/server.ts';
 import { FleetSim, type Injection } from '../../src/sim/generator.ts';
 import { en, type Messages } from '../../web/src/i18n/en.ts';
 import { zhCN } from '../../web/src/i18n/zh-CN.ts';
-import { ensureWebBuilt, launchBrowser, skipBrowserTests } from '../helpers/browser.ts';
+import { apiCaller, ensureWebBuilt, launchBrowser, skipBrowserTests } from '../helpers/browser.ts';
 
 const BOOTSTRAP = `sd_e2e_${randomUUID().replaceAll('-', '')}`;
 const PASSWORD = 'e2e-password-123';
@@ -42,16 +42,7 @@ const incidents = new Map<number, string>();
 let agentHandle = '';
 let customerHandle = '';
 
-async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(server.url + path, {
-    method,
-    headers: { authorization: `Bearer ${BOOTSTRAP}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-    ...(body ? { body: JSON.stringify(body) } : {}),
-  });
-  const json = (await res.json()) as T;
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
-  return json;
-}
+const call = apiCaller(() => server.url, BOOTSTRAP);
 
 /** Replays 7½ minutes of a small fleet whose Telkomsel traffic in Indonesia degrades from minute 5 on: the incident is still open at the end. */
 async function replayOutage(day: number): Promise<void> {

@@ -6,7 +6,7 @@ import type { Clock } from '../../src/domain/clock.ts';
 import { startServer, type Server } from '../../src/server.ts';
 import { en, type Messages } from '../../web/src/i18n/en.ts';
 import { zhCN } from '../../web/src/i18n/zh-CN.ts';
-import { ensureWebBuilt, launchBrowser, skipBrowserTests } from '../helpers/browser.ts';
+import { apiCaller, ensureWebBuilt, fillMessage as fill, launchBrowser, skipBrowserTests } from '../helpers/browser.ts';
 
 const BOOTSTRAP = `sd_e2e_${randomUUID().replaceAll('-', '')}`;
 const PASSWORD = 'e2e-password-123';
@@ -41,16 +41,7 @@ let server: Server;
 let browser: Browser;
 const clock = new ShiftedClock();
 
-async function call<T = any>(method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(server.url + path, {
-    method,
-    headers: { authorization: `Bearer ${BOOTSTRAP}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-    ...(body ? { body: JSON.stringify(body) } : {}),
-  });
-  const json = (await res.json()) as T;
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
-  return json;
-}
+const call = apiCaller(() => server.url, BOOTSTRAP);
 
 /** A ticket created `agoMinutes` before now (the server's clock is moved back for the call). */
 async function ticketAgo(orgId: string, subject: string, priority: string, agoMinutes: number): Promise<{ id: string; number: number }> {
@@ -94,7 +85,6 @@ async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: `/tmp/signaldesk-${name}.png`, fullPage: true });
 }
 
-const fill = (template: string, vars: Record<string, string | number>): string => template.replace(/\{(\w+)\}/g, (_, k: string) => String(vars[k]));
 
 const skip = skipBrowserTests();
 

@@ -5,7 +5,7 @@ import { configFromEnv } from '../../src/config.ts';
 import { startServer, type Server } from '../../src/server.ts';
 import { en, type Messages } from '../../web/src/i18n/en.ts';
 import { zhCN } from '../../web/src/i18n/zh-CN.ts';
-import { ensureWebBuilt, launchBrowser, skipBrowserTests } from '../helpers/browser.ts';
+import { apiCaller, ensureWebBuilt, launchBrowser, skipBrowserTests } from '../helpers/browser.ts';
 
 const BOOTSTRAP = `sd_e2e_${randomUUID().replaceAll('-', '')}`;
 const PASSWORD = 'e2e-password-123';
@@ -14,16 +14,7 @@ const HOUR = 3_600_000;
 let server: Server;
 let browser: Browser;
 
-async function call<T = any>(method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(server.url + path, {
-    method,
-    headers: { authorization: `Bearer ${BOOTSTRAP}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-    ...(body ? { body: JSON.stringify(body) } : {}),
-  });
-  const json = (await res.json()) as T;
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
-  return json;
-}
+const call = apiCaller(() => server.url, BOOTSTRAP);
 
 const LANGS: Array<{ locale: 'zh-CN' | 'en'; M: Messages; pick: 'zh' | 'en' }> = [
   { locale: 'zh-CN', M: zhCN, pick: 'zh' },

@@ -44,3 +44,20 @@ export function ensureWebBuilt(): void {
   if (existsSync(WEB_INDEX) && statSync(WEB_INDEX).mtimeMs >= sources) return;
   execFileSync(process.execPath, [path.join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
 }
+
+/** The API called with an admin token from a browser test's setup; a failed call throws with its answer. */
+export function apiCaller(baseUrl: () => string, token: string) {
+  return async function call<T = any>(method: string, path: string, body?: unknown): Promise<T> {
+    const res = await fetch(baseUrl() + path, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    const json = (await res.json()) as T;
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
+    return json;
+  };
+}
+
+/** A message with its {placeholders} filled, as the UI shows it. */
+export const fillMessage = (template: string, vars: Record<string, string | number>): string => template.replace(/\{(\w+)\}/g, (_, k: string) => String(vars[k]));
