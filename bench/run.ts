@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- [name ...] [--smoke]`: runs benchmarks; each prints its figures beside a
+ * `npm run bench -- [name ...] [--smoke | options]`: runs benchmarks; each prints its figures beside a
  * baseline measured in the same run, and the ratio. `--smoke` runs each briefly (CI proves they work).
  */
 const BENCHES: Record<string, () => Promise<{ main: (args: string[]) => Promise<unknown> }>> = {
@@ -14,7 +14,10 @@ const BENCHES: Record<string, () => Promise<{ main: (args: string[]) => Promise<
 async function run(): Promise<void> {
   const args = process.argv.slice(2);
   const smoke = args.includes('--smoke');
-  const names = args.filter((a) => !a.startsWith('--'));
+  // Benchmark names come first; the options after them (with their values) go to each benchmark.
+  const firstOption = args.findIndex((a) => a.startsWith('--'));
+  const names = firstOption < 0 ? args : args.slice(0, firstOption);
+  const options = firstOption < 0 ? [] : args.slice(firstOption);
   const unknown = names.filter((n) => !(n in BENCHES));
   if (unknown.length) {
     console.error(`unknown benchmark(s): ${unknown.join(', ')}; available: ${Object.keys(BENCHES).join(', ')}`);
@@ -23,7 +26,7 @@ async function run(): Promise<void> {
   for (const name of names.length ? names : Object.keys(BENCHES)) {
     console.log(`\n### bench ${name}${smoke ? ' (smoke)' : ''}`);
     const mod = await BENCHES[name]!();
-    await mod.main(smoke ? ['--smoke'] : args.filter((a) => a.startsWith('--')));
+    await mod.main(smoke ? ['--smoke'] : options);
   }
 }
 
