@@ -72,8 +72,12 @@ export async function setOrgNotify(ctx: Ctx, actor: Actor, orgId: string, input:
   return ctx.db.transaction().execute(async (tx) => {
     const now = ctx.clock.now();
     // The secret is write-only: omitted, the stored one stays while the robot is the same; '' removes it.
-    const prev = im && im.secret === undefined ? await repo.findOrgNotify(tx, orgId) : undefined;
-    const secret = !im ? null : im.secret !== undefined ? im.secret || null : prev?.im_kind === im.kind && prev.im_url === im.url ? prev.im_secret : null;
+    let secret: string | null = null;
+    if (im?.secret !== undefined) secret = im.secret || null;
+    else if (im) {
+      const prev = await repo.findOrgNotify(tx, orgId);
+      if (prev?.im_kind === im.kind && prev.im_url === im.url) secret = prev.im_secret;
+    }
     const row = await repo.upsertOrgNotify(tx, { org_id: orgId, im_kind: im?.kind ?? null, im_url: im?.url ?? null, im_secret: secret, emails: JSON.stringify(emails), updated_by: actor.userId, updated_at: now });
     await recordAudit(tx, { at: now, actorId: actor.userId, orgId, entity: 'org', entityId: orgId, action: 'notification_settings.update', changes: { imKind: im?.kind ?? null, emails: emails.length } });
     return row;

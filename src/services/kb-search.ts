@@ -272,8 +272,7 @@ export async function searchIndex(db: Database, query: IndexQuery): Promise<Inde
   const { docs, next } = await repo.candidates(db, {
     terms: scored.map((t) => t.id),
     weights: scored.map((t) => t.ub),
-    caps: caps.map((c) => Math.min(c, 2_147_483_647)),
-    all: scored.map((t) => t.id),
+    caps,
     coef: repo.fieldCoefficients(avgLengths),
     facets: [...query.facets],
     depth: limit + extraDepth,

@@ -6,7 +6,7 @@ import { startServer, type Server } from '../../src/server.ts';
 import { loadKbContent } from '../../src/services/kb-content.ts';
 import { en, type Messages } from '../../web/src/i18n/en.ts';
 import { zhCN } from '../../web/src/i18n/zh-CN.ts';
-import { ensureWebBuilt, launchBrowser, skipBrowserTests } from '../helpers/browser.ts';
+import { apiCaller, ensureWebBuilt, launchBrowser, skipBrowserTests } from '../helpers/browser.ts';
 
 const BOOTSTRAP = `sd_e2e_${randomUUID().replaceAll('-', '')}`;
 const PASSWORD = 'e2e-password-123';
@@ -52,16 +52,7 @@ const LANGS: Lang[] = [
 let server: Server;
 let browser: Browser;
 
-async function call<T>(method: string, path: string, body?: unknown, token = BOOTSTRAP): Promise<T> {
-  const res = await fetch(server.url + path, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-    ...(body ? { body: JSON.stringify(body) } : {}),
-  });
-  const json = (await res.json()) as T;
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
-  return json;
-}
+const call = apiCaller(() => server.url, BOOTSTRAP);
 
 /** An organization with its customer, and an L1 agent, all with passwords. */
 async function seedTenant(lang: Lang, id: string) {

@@ -45,12 +45,12 @@ export function ensureWebBuilt(): void {
   execFileSync(process.execPath, [path.join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
 }
 
-/** The API called with an admin token from a browser test's setup; a failed call throws with its answer. */
+/** The API called from a browser test's setup, with an admin token unless `as` gives another; a failed call throws with its answer. */
 export function apiCaller(baseUrl: () => string, token: string) {
-  return async function call<T = any>(method: string, path: string, body?: unknown): Promise<T> {
+  return async function call<T = any>(method: string, path: string, body?: unknown, as = token): Promise<T> {
     const res = await fetch(baseUrl() + path, {
       method,
-      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      headers: { authorization: `Bearer ${as}`, ...(body ? { 'content-type': 'application/json' } : {}) },
       ...(body ? { body: JSON.stringify(body) } : {}),
     });
     const json = (await res.json()) as T;

@@ -5,7 +5,9 @@ import { sql, type Kysely } from 'kysely';
 // lengths when it was written, and an index reads a term's postings best first. A search reads
 // only the first postings of each long list (src/services/kb-search.ts) and scores candidates
 // exactly from the stored counts, so an average that has drifted since only changes which postings
-// come first, never a score. Forward-only; existing postings are filled from today's averages.
+// come first, never a score. Forward-only; existing postings are filled from today's averages with
+// BM25F's field weights of today (src/domain/kb/rank.ts: title 3 / b 0.5, tags 2 / 0.3, body 1 / 0.75)
+// written out, so this migration means the same whatever rank.ts later becomes.
 const statements = [
   sql`alter table kb_postings add column impact real not null default 0`,
   sql`update kb_postings p set impact = (

@@ -268,24 +268,21 @@ export interface Candidate {
  * `caps[i]` postings of each term in impact order (Σ wi · tf~ / (k1 + tf~), an index-only scan of
  * kb_postings_impact_idx per term), the best `depth` of them with their postings of all query terms
  * (the query terms among the document's term_ids, each then read from the primary key), and the
- * partial score of the next one (null when there is none). The saturation wi·t/(k1 + t) is written wi − wi·k1/(k1 + t): PostgreSQL
- * inlines the subquery's t wherever it is used, and this form evaluates its field expression once
+ * partial score of the next one (null when there is none). The saturation wi·t/(k1 + t) is
+ * written wi − wi·k1/(k1 + t): PostgreSQL inlines the subquery's t wherever it is used, and this form evaluates its field expression once
  * per posting instead of twice (the aggregation over these postings is most of a search's time).
  */
 export async function candidates(
   db: Database,
-  args: { terms: number[]; weights: number[]; caps: number[]; all: number[]; coef: FieldCoefficients; facets: number[]; depth: number },
+  args: { terms: number[]; weights: number[]; caps: number[]; coef: FieldCoefficients; facets: number[]; depth: number },
 ): Promise<{ docs: Candidate[]; next: number | null }> {
   if (args.terms.length === 0) return { docs: [], next: null };
-  const { boost, a, c, k1 } = args.coef;
+  const { k1 } = args.coef;
   const r = await sql<{ doc_id: number; term_id: number | null; tf_title: number; tf_tags: number; tf_body: number; len_title: number; len_tags: number; len_body: number; facet: number; ref_kind: 'article' | 'case' | null; ref_id: string | null; s: number | null }>`
     with part as (
       select z.id, sum(z.wi - z.wi * ${k1}::float8 / (${k1}::float8 + z.t)) as s
       from (
-        select p.doc_id as id, q.wi,
-               ${boost[0]}::float8 * p.tf_title / (${a[0]}::float8 + ${c[0]}::float8 * p.len_title)
-             + ${boost[1]}::float8 * p.tf_tags / (${a[1]}::float8 + ${c[1]}::float8 * p.len_tags)
-             + ${boost[2]}::float8 * p.tf_body / (${a[2]}::float8 + ${c[2]}::float8 * p.len_body) as t
+        select p.doc_id as id, q.wi, ${tfPart(args.coef, ['p.tf_title', 'p.tf_tags', 'p.tf_body'], ['p.len_title', 'p.len_tags', 'p.len_body'])} as t
         from unnest(${args.terms}::int4[], ${args.weights}::float8[], ${args.caps}::int4[]) as q(term_id, wi, cap)
         cross join lateral (
           select * from kb_postings p where p.term_id = q.term_id and p.facet = any(${args.facets}::int2[]) order by p.impact desc limit q.cap
@@ -299,7 +296,7 @@ export async function candidates(
     select p.doc_id, p.term_id, p.tf_title, p.tf_tags, p.tf_body, p.len_title, p.len_tags, p.len_body, p.facet, d.ref_kind, d.ref_id, null::float8 as s
     from top
     join kb_docs d on d.id = top.id
-    cross join lateral (select t.term_id from unnest(d.term_ids) as t(term_id) where t.term_id = any(${args.all}::int4[])) m
+    cross join lateral (select t.term_id from unnest(d.term_ids) as t(term_id) where t.term_id = any(${args.terms}::int4[])) m
     join kb_postings p on p.term_id = m.term_id and p.doc_id = d.id
     union all
     select * from (
@@ -346,6 +343,12 @@ export function fieldCoefficients(avg: readonly [number, number, number]): Field
   const fields = [BM25F.fields.title, BM25F.fields.tags, BM25F.fields.body];
   const pick = (f: (x: { boost: number; b: number }, a: number) => number) => fields.map((x, i) => f(x, avg[i] as number)) as unknown as [number, number, number];
   return { boost: pick((x) => x.boost), a: pick((x, a) => (a > 0 ? 1 - x.b : 1)), c: pick((x, a) => (a > 0 ? x.b / a : 0)), k1: BM25F.k1 };
+}
+
+/** BM25F's term-frequency part Σ boost·tf / (a + c·len) over the three fields, in SQL (`tf`, `len`: fixed column expressions). */
+function tfPart(coef: FieldCoefficients, tf: readonly [string, string, string], len: readonly [string, string, string]) {
+  const field = (i: 0 | 1 | 2) => sql`${coef.boost[i]}::float8 * ${sql.raw(tf[i])} / (${coef.a[i]}::float8 + ${coef.c[i]}::float8 * ${sql.raw(len[i])})`;
+  return sql`(${field(0)} + ${field(1)} + ${field(2)})`;
 }
 
 function impactCoefficients(totals: { doc_count: number; len_title: number; len_tags: number; len_body: number } | undefined, batch: readonly DocToIndex[]): FieldCoefficients {
@@ -438,12 +441,9 @@ export async function writeIndex(tx: Database, upsert: readonly DocToIndex[], re
           cols.c.push(counts[2]);
         }
       });
-      const [bt, bg, bb] = impact.boost;
-      const [at, ag, ab] = impact.a;
-      const [ct, cg, cb] = impact.c;
       await sql`insert into kb_postings (term_id, doc_id, facet, tf_title, tf_tags, tf_body, len_title, len_tags, len_body, impact)
         select u.t, x.id[u.j], x.facet[u.j], u.a, u.b, u.c, x.lt[u.j], x.lg[u.j], x.lb[u.j],
-          (${bt}::float8 * u.a / (${at}::float8 + ${ct}::float8 * x.lt[u.j]) + ${bg}::float8 * u.b / (${ag}::float8 + ${cg}::float8 * x.lg[u.j]) + ${bb}::float8 * u.c / (${ab}::float8 + ${cb}::float8 * x.lb[u.j]))::real
+          ${tfPart(impact, ['u.a', 'u.b', 'u.c'], ['x.lt[u.j]', 'x.lg[u.j]', 'x.lb[u.j]'])}::real
         from unnest(${intArray(cols.t)}::int4[], ${intArray(cols.j)}::int4[], ${intArray(cols.a)}::int4[], ${intArray(cols.b)}::int4[], ${intArray(cols.c)}::int4[]) as u(t, j, a, b, c),
              (select ${intArray(docs.id)}::int4[] as id, ${intArray(docs.facet)}::int4[] as facet, ${intArray(docs.lt)}::int4[] as lt, ${intArray(docs.lg)}::int4[] as lg, ${intArray(docs.lb)}::int4[] as lb) as x
         order by u.t, u.j`.execute(tx);

@@ -47,6 +47,12 @@ function htmlPage(zh: boolean, heading: string, detail: string, back: string, ex
   return `<!doctype html><html lang="${zh ? 'zh-CN' : 'en'}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Signaldesk</title></head><body style="font-family:system-ui,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem"><h1 style="font-size:1.4rem">${escapeHtml(heading)}</h1><p>${escapeHtml(detail)}</p>${extra}<p><a href="/status">${escapeHtml(back)}</a></p></body></html>`;
 }
 
+/** Heading and text once a confirmation or unsubscribe link has done its work. */
+function linkDone(action: 'confirm' | 'unsubscribe', zh: boolean, email: string): [string, string] {
+  if (action === 'confirm') return zh ? ['订阅已确认', `服务状态更新将发送到 ${email}。`] : ['Subscription confirmed', `Status updates will be sent to ${email}.`];
+  return zh ? ['已退订', `${email} 不会再收到服务状态邮件。`] : ['You are unsubscribed', `${email} will not receive status e-mails any more.`];
+}
+
 export const statusRoutes: RouteModule = async (app, ctx) => {
   // Public endpoints: fixed windows per client address (and per e-mail address for subscribing).
   const feedLimit = new RateLimiter(ctx.clock, 120, 60_000);
@@ -100,6 +106,8 @@ export const statusRoutes: RouteModule = async (app, ctx) => {
       const sub = await status.checkLinkToken(ctx, req.query.token, action);
       if (!c.wantsHtml) return reply.send({ status: sub.status, changed: false });
       const { zh } = c;
+      // Already unsubscribed: nothing left to press.
+      if (action === 'unsubscribe' && sub.status === 'unsubscribed') return reply.type('text/html; charset=utf-8').send(htmlPage(zh, ...linkDone(action, zh, sub.email), c.back));
       const target = `/api/v1/public/status/${action}?token=${encodeURIComponent(req.query.token)}`;
       const label = action === 'confirm' ? (zh ? '确认订阅' : 'Confirm subscription') : zh ? '退订' : 'Unsubscribe';
       const form = `<form method="post" action="${escapeHtml(target)}"><button type="submit" style="font-size:1rem;padding:.5rem 1rem">${escapeHtml(label)}</button></form>`;
@@ -108,15 +116,10 @@ export const statusRoutes: RouteModule = async (app, ctx) => {
           ? zh
             ? ['确认订阅服务状态更新', `服务状态更新将发送到 ${sub.email}。`]
             : ['Confirm your subscription', `Status updates will be sent to ${sub.email}.`]
-          : sub.status === 'unsubscribed'
-            ? zh
-              ? ['已退订', `${sub.email} 不会再收到服务状态邮件。`]
-              : ['You are unsubscribed', `${sub.email} will not receive status e-mails any more.`]
-            : zh
-              ? ['退订服务状态邮件', `${sub.email} 将不再收到服务状态邮件。`]
-              : ['Unsubscribe from status e-mails', `${sub.email} will stop receiving status e-mails.`];
-      const done = action === 'unsubscribe' && sub.status === 'unsubscribed';
-      return reply.type('text/html; charset=utf-8').send(htmlPage(zh, heading, detail, c.back, done ? undefined : form));
+          : zh
+            ? ['退订服务状态邮件', `${sub.email} 将不再收到服务状态邮件。`]
+            : ['Unsubscribe from status e-mails', `${sub.email} will stop receiving status e-mails.`];
+      return reply.type('text/html; charset=utf-8').send(htmlPage(zh, heading, detail, c.back, form));
     } catch (err) {
       return linkError(err, c, reply);
     }
@@ -127,17 +130,8 @@ export const statusRoutes: RouteModule = async (app, ctx) => {
     try {
       const r = action === 'confirm' ? await status.confirmSubscription(ctx, req.query.token) : await status.unsubscribe(ctx, req.query.token);
       if (!c.wantsHtml) return reply.send({ status: r.subscriber.status, changed: r.changed });
-      const { zh } = c;
-      const heading = action === 'confirm' ? (zh ? '订阅已确认' : 'Subscription confirmed') : zh ? '已退订' : 'You are unsubscribed';
-      const detail =
-        action === 'confirm'
-          ? zh
-            ? `服务状态更新将发送到 ${r.subscriber.email}。`
-            : `Status updates will be sent to ${r.subscriber.email}.`
-          : zh
-            ? `${r.subscriber.email} 不会再收到服务状态邮件。`
-            : `${r.subscriber.email} will not receive status e-mails any more.`;
-      return reply.type('text/html; charset=utf-8').send(htmlPage(zh, heading, detail, c.back));
+      const [heading, detail] = linkDone(action, c.zh, r.subscriber.email);
+      return reply.type('text/html; charset=utf-8').send(htmlPage(c.zh, heading, detail, c.back));
     } catch (err) {
       return linkError(err, c, reply);
     }
